@@ -1,0 +1,1 @@
+"""Catalog service: products, variants and customers between the ERP and Shopify."""

@@ -1,0 +1,46 @@
+"""Composition root of the catalog service: the only place that reads settings and builds
+the broker, the pool and the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from contracts.topics import (
+    ERP_CUSTOMERS,
+    ERP_PRODUCTS,
+    SHOPIFY_COMPLIANCE,
+    SHOPIFY_CUSTOMERS,
+    SHOPIFY_PRODUCTS,
+)
+from faststream.asgi import AsgiFastStream
+from plumbing.http import serve
+from plumbing.logging import configure_logging
+from plumbing.runtime import ConsumerRuntime
+
+from catalog.settings import CatalogSettings
+
+SERVICE = "catalog"
+TOPICS = [
+    t.name
+    for t in (
+        ERP_CUSTOMERS,
+        ERP_PRODUCTS,
+        SHOPIFY_COMPLIANCE,
+        SHOPIFY_CUSTOMERS,
+        SHOPIFY_PRODUCTS,
+    )
+]
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def build(settings: CatalogSettings) -> AsgiFastStream:
+    runtime = ConsumerRuntime(
+        service=SERVICE, settings=settings, topics=TOPICS, migrations=MIGRATIONS
+    )
+    return runtime.app()
+
+
+def run() -> None:
+    settings = CatalogSettings()
+    configure_logging(SERVICE, settings.log_level, json=settings.log_json)
+    serve(build(settings), host=settings.http_host, port=settings.http_port)

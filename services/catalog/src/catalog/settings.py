@@ -1,0 +1,12 @@
+"""Settings of the catalog service; variables are prefixed CATALOG_ (see plumbing.settings)."""
+
+from __future__ import annotations
+
+from plumbing.settings import ServiceSettings
+from pydantic_settings import SettingsConfigDict
+
+
+class CatalogSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="CATALOG_", extra="ignore", frozen=True)
+
+    http_port: int = 8091

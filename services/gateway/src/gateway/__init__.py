@@ -1,0 +1,1 @@
+"""Gateway: the platform's only HTTP ingress, from Shopify webhooks and ERP events to Kafka."""

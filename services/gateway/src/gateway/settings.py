@@ -1,0 +1,12 @@
+"""Settings of the gateway; variables are prefixed GATEWAY_ (see plumbing.settings)."""
+
+from __future__ import annotations
+
+from plumbing.settings import ServiceSettings
+from pydantic_settings import SettingsConfigDict
+
+
+class GatewaySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", frozen=True)
+
+    http_port: int = 8080

@@ -1,0 +1,1 @@
+"""Inventory service: stock levels between ERP warehouses and Shopify locations."""

@@ -1,0 +1,12 @@
+"""Settings of the inventory service; variables are prefixed INVENTORY_ (see plumbing.settings)."""
+
+from __future__ import annotations
+
+from plumbing.settings import ServiceSettings
+from pydantic_settings import SettingsConfigDict
+
+
+class InventorySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="INVENTORY_", extra="ignore", frozen=True)
+
+    http_port: int = 8092

@@ -1,0 +1,1 @@
+"""Orders service: Shopify orders, cancellations, refunds and fulfillments as ERP documents."""
