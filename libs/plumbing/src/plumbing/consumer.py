@@ -8,8 +8,11 @@ harmless: at-least-once delivery, exactly-once effect.
 
 from __future__ import annotations
 
+from typing import Any
+
 from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.subscriber.usecase import LogicSubscriber
 from faststream.middlewares import AckPolicy
 
 from plumbing.dlq import Delivery
@@ -24,7 +27,7 @@ def subscribe(
     pipeline: MessagePipeline,
     max_workers: int = 1,
     max_poll_interval_ms: int = 300_000,
-) -> None:
+) -> LogicSubscriber[Any]:
     """Consume ``topic`` in ``group_id`` through ``pipeline``, one message at a time per
     partition (``max_workers`` > 1 runs that many consumers in the group)."""
 
@@ -48,7 +51,7 @@ def subscribe(
         await message.ack()
 
     consume.__name__ = f"consume_{topic.replace('.', '_')}"
-    broker.subscriber(
+    subscriber = broker.subscriber(
         topic,
         group_id=group_id,
         ack_policy=AckPolicy.MANUAL,
@@ -56,4 +59,6 @@ def subscribe(
         max_workers=max_workers,
         max_poll_interval_ms=max_poll_interval_ms,
         title=f"{group_id}:{topic}",
-    )(consume)
+    )
+    subscriber(consume)
+    return subscriber

@@ -71,11 +71,12 @@ class LagMonitor:
         if self._admin is None or self._consumer is None:
             msg = "call start() first"
             raise RuntimeError(msg)
-        partitions: list[TopicPartition] = []
-        await self._consumer.topics()  # refresh metadata
-        for topic in self._topics:
-            for p in sorted(self._consumer.partitions_for_topic(topic) or ()):
-                partitions.append(TopicPartition(topic, p))
+        partitions = [
+            TopicPartition(described["topic"], p["partition"])
+            for described in await self._admin.describe_topics(self._topics)
+            if described["error_code"] == 0  # a topic not created yet has no lag
+            for p in sorted(described["partitions"], key=lambda p: int(p["partition"]))
+        ]
         if not partitions:
             return {}
         ends = await self._consumer.end_offsets(partitions)

@@ -7,10 +7,14 @@ carry its prefix (``ORDERS_HTTP_PORT``) so one environment file can hold them al
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from plumbing.retry import RetryPolicy
+
+Port = Annotated[int, Field(ge=1, le=65535)]
 
 
 class ServiceSettings(BaseSettings):
@@ -28,7 +32,7 @@ class ServiceSettings(BaseSettings):
     log_json: bool = Field(default=True, validation_alias=AliasChoices("LOG_JSON"))
 
     http_host: str = "127.0.0.1"
-    http_port: int = Field(default=8080, ge=1, le=65535)
+    http_port: Port = 8080
 
     retry_max_attempts: int = Field(default=6, ge=1, le=50)
     retry_base_delay_s: float = Field(default=0.2, gt=0)

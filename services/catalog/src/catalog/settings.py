@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from plumbing.settings import ServiceSettings
+from plumbing.settings import Port, ServiceSettings
 from pydantic_settings import SettingsConfigDict
 
 
 class CatalogSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="CATALOG_", extra="ignore", frozen=True)
 
-    http_port: int = 8091
+    http_port: Port = 8091

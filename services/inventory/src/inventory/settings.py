@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from plumbing.settings import ServiceSettings
+from plumbing.settings import Port, ServiceSettings
 from pydantic_settings import SettingsConfigDict
 
 
 class InventorySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="INVENTORY_", extra="ignore", frozen=True)
 
-    http_port: int = 8092
+    http_port: Port = 8092
