@@ -8,7 +8,7 @@ from pathlib import Path
 
 from contracts import make_key, route_for
 
-_WEBHOOK = re.compile(r"^\d\d_([a-z_]+)_([a-z]+)__")
+_WEBHOOK = re.compile(r"^\d\d_([a-z_]+)_([a-z]+)__shopify_sample")
 
 
 def _webhook_fixtures(shared: Path) -> list[tuple[str, dict[str, object]]]:
@@ -16,7 +16,7 @@ def _webhook_fixtures(shared: Path) -> list[tuple[str, dict[str, object]]]:
     for path in sorted((shared / "shopify" / "fixtures").glob("*.json")):
         match = _WEBHOOK.match(path.name)
         if match:
-            found.append((f"{match[1]}/{match[2]}", json.loads(path.read_text())))
+            found.append((f"{match[1]}/{match[2]}", json.loads(path.read_text(encoding="utf-8-sig"))))
     return found
 
 
