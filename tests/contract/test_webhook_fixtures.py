@@ -16,7 +16,9 @@ def _webhook_fixtures(shared: Path) -> list[tuple[str, dict[str, object]]]:
     for path in sorted((shared / "shopify" / "fixtures").glob("*.json")):
         match = _WEBHOOK.match(path.name)
         if match:
-            found.append((f"{match[1]}/{match[2]}", json.loads(path.read_text(encoding="utf-8-sig"))))
+            found.append(
+                (f"{match[1]}/{match[2]}", json.loads(path.read_text(encoding="utf-8-sig")))
+            )
     return found
 
 
