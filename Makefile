@@ -32,7 +32,7 @@ test: ## every gate: ruff, ruff format, mypy, import-linter, pytest (ARGS="..." 
 lint: ## the static gates only: ruff, mypy, import-linter
 	@uv run ruff check .
 	@uv run ruff format --check .
-	@uv run mypy libs services
+	@uv run mypy libs services sim
 	@uv run lint-imports
 
 fmt: ## format the code and apply ruff's autofixes

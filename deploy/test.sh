@@ -79,7 +79,7 @@ gate() {
 
 gate "ruff check" uv run --no-sync ruff check .
 gate "ruff format --check" uv run --no-sync ruff format --check .
-gate "mypy libs services" uv run --no-sync mypy libs services
+gate "mypy libs services sim" uv run --no-sync mypy libs services sim
 gate "import-linter" uv run --no-sync lint-imports
 gate "pytest $*" uv run --no-sync pytest "$@"
 say "all 5 gates passed in $(secs_since "$t_start") s"

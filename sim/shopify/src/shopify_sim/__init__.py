@@ -1,0 +1,1 @@
+"""A Shopify Admin API emulator that behaves like Shopify where a sync engine can tell."""
