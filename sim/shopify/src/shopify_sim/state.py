@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import itertools
 import secrets
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -228,6 +231,8 @@ class LineItem:
     fulfillment_status: Literal["fulfilled", "partial"] | None = None
     tax_lines: list[TaxLine] = field(default_factory=list)
     discount_allocations: list[DiscountAllocation] = field(default_factory=list)
+    # Units taken off by an order edit; `quantity` stays the ordered count, as in Shopify.
+    removed_quantity: int = 0
 
     @property
     def name(self) -> str:
@@ -499,6 +504,17 @@ class Shop:
 EventSink = Callable[[Shop, str, dict[str, Any]], None]
 
 
+@dataclass(frozen=True)
+class Event:
+    """One merchant action: every webhook it causes shares X-Shopify-Event-Id."""
+
+    id: str
+    triggered_at: datetime
+
+
+_EVENT: ContextVar[Event | None] = ContextVar("shopify_sim_event", default=None)
+
+
 class SimState:
     """All shops, one id sequence, one clock, and where emitted webhooks go."""
 
@@ -542,6 +558,24 @@ class SimState:
 
     def subscribe(self, sink: EventSink) -> None:
         self._sinks.append(sink)
+
+    @contextmanager
+    def action(self) -> Iterator[Event]:
+        """Group the emits of one merchant action or mutation under one event (nestable)."""
+        current = _EVENT.get()
+        if current is not None:
+            yield current
+            return
+        event = Event(id=str(uuid.uuid4()), triggered_at=self.now())
+        token = _EVENT.set(event)
+        try:
+            yield event
+        finally:
+            _EVENT.reset(token)
+
+    def current_event(self) -> Event:
+        """The enclosing action's event, or a fresh one for an emit outside any action."""
+        return _EVENT.get() or Event(id=str(uuid.uuid4()), triggered_at=self.now())
 
     def emit(self, shop: Shop, topic: str, body: dict[str, Any]) -> None:
         """Hand a webhook to every sink (the dispatcher); state changes come first."""
