@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 from shopify_sim.state import FinancialStatus, LineItem, Order
 
@@ -162,3 +163,16 @@ def financial_status(order: Order) -> FinancialStatus:
     if order.cancelled_at is not None or voided:
         return "voided"
     return "paid" if current_totals(order).total <= 0 else "pending"
+
+
+def fulfillment_status(order: Order) -> Literal["fulfilled", "partial"] | None:
+    """Order-level status over the lines still to ship or already shipped (a line refunded
+    or edited away before shipping no longer counts)."""
+    relevant = [
+        li
+        for li in order.line_items
+        if li.requires_shipping and (li.fulfillable_quantity > 0 or li.fulfillment_status)
+    ]
+    if relevant and all(li.fulfillment_status == "fulfilled" for li in relevant):
+        return "fulfilled"
+    return "partial" if any(li.fulfillment_status for li in relevant) else None

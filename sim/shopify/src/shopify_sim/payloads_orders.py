@@ -12,7 +12,13 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from shopify_sim.order_totals import current_quantity, current_totals, original_totals, outstanding
+from shopify_sim.order_totals import (
+    current_quantity,
+    current_totals,
+    fulfillment_status,
+    original_totals,
+    outstanding,
+)
 from shopify_sim.payloads_aftersale import fulfillment_body, refund_body
 from shopify_sim.payloads_common import address_body, customer_fields, money, money_set, tags, ts
 from shopify_sim.payloads_lines import line_item_body, shipping_line_body, tax_lines_body
@@ -112,7 +118,7 @@ def order_body(shop: Shop, order: Order) -> dict[str, Any]:
         "email": order.email,
         "estimated_taxes": False,
         "financial_status": order.financial_status,
-        "fulfillment_status": order.fulfillment_status,
+        "fulfillment_status": fulfillment_status(order),
         "fulfillments": [fulfillment_body(shop, order, f) for f in order.fulfillments],
         "id": order.id,
         "landing_site": None,
