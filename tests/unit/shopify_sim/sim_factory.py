@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -170,7 +171,13 @@ class Recorder:
 
     def __init__(self, state: SimState) -> None:
         self.events: list[tuple[str, dict[str, Any]]] = []
-        state.subscribe(lambda shop, topic, body: self.events.append((topic, body)))
+        self.event_ids: list[str] = []
+
+        def sink(shop: Shop, topic: str, body: dict[str, Any]) -> None:
+            self.events.append((topic, json.loads(json.dumps(body))))  # as sent, JSON-safe
+            self.event_ids.append(state.current_event().id)
+
+        state.subscribe(sink)
 
     def topics(self) -> list[str]:
         return [topic for topic, _ in self.events]
@@ -178,5 +185,11 @@ class Recorder:
     def bodies(self, topic: str) -> list[dict[str, Any]]:
         return [body for t, body in self.events if t == topic]
 
+    def last(self, topic: str) -> dict[str, Any]:
+        bodies = self.bodies(topic)
+        assert bodies, f"no {topic} among {self.topics()}"
+        return bodies[-1]
+
     def clear(self) -> None:
         self.events.clear()
+        self.event_ids.clear()
