@@ -27,6 +27,12 @@ from typing import Any
 from shopify_client.clock import Clock, SystemClock
 from shopify_client.cost import CostEstimates, ThrottleStatus
 
+# Float refill arithmetic can leave a level a hair under what is needed after waiting for
+# exactly the deficit, and a wait for that hair can be below the clock's resolution (the
+# clock would not move). Waits get a microsecond of headroom and a floor.
+_HEADROOM_S = 1e-6
+_MIN_WAIT_S = 0.001
+
 WaitHook = Callable[[float, float, float], None]
 """Called before a pacing wait with (seconds, points needed, points available)."""
 
@@ -89,7 +95,7 @@ class CostBucket:
                 if level >= need:
                     self._level, self._stamp = level - need, now
                     return self._take(need)
-                delay = (need - level) / self.restore_rate
+                delay = max(_MIN_WAIT_S, (need - level) / self.restore_rate + _HEADROOM_S)
                 if on_wait is not None:
                     on_wait(delay, need, level)
                 await self._wait_for_change(delay)
