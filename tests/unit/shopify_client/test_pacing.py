@@ -116,6 +116,23 @@ async def test_the_server_figure_corrects_an_optimistic_model_down() -> None:
     assert bucket.available() == pytest.approx(390)
 
 
+async def test_a_late_answer_with_an_older_figure_does_not_raise_the_model() -> None:
+    """Answers arrive out of order: B (processed second) is answered before A, whose
+    figure predates B's charge. Believing A would hand out points that are gone."""
+    clock = FakeClock()
+    bucket = CostBucket(clock)
+    probe = await bucket.reserve(lambda: 100)
+    bucket.settle(probe, charged=100, status=ThrottleStatus(1000, 200, 50))
+    a = await bucket.reserve(lambda: 100)
+    b = await bucket.reserve(lambda: 100)
+    assert bucket.available() == pytest.approx(0)
+
+    bucket.settle(b, charged=100, status=ThrottleStatus(1000, 0, 50))
+    bucket.settle(a, charged=100, status=ThrottleStatus(1000, 100, 50))
+
+    assert bucket.available() == pytest.approx(0)
+
+
 async def test_queued_tasks_are_served_in_arrival_order() -> None:
     clock = FakeClock()
     bucket = CostBucket(clock)

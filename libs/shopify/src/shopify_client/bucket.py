@@ -7,9 +7,11 @@ at the head of the line holds the lock while it waits for the refill), and each 
 reconciles the model:
 
 * the reservation is refunded down to what the answer says was charged;
-* the server's ``currentlyAvailable`` bounds the truth: it cannot be more (so we correct
-  down when someone else drains the bucket), and it is at least the server's figure minus
-  every reservation still in flight (so a pessimistic model is raised again).
+* the server's ``currentlyAvailable`` can only lower the model (someone else is draining
+  the bucket, or the model was optimistic). It never raises it: answers travel on
+  several connections and arrive out of order, so the figure in an answer may predate
+  charges the model already counts. A model that is too low catches up by refilling at
+  the server's own rate; the lag is bounded by one answer's latency times the rate.
 
 Before the first answer nothing is known about the bucket (another process may have
 drained it), so one request goes alone as a probe and the others wait for its answer.
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +40,6 @@ WaitHook = Callable[[float, float, float], None]
 
 @dataclass(frozen=True)
 class Reservation:
-    id: int
     points: float
     probe: bool
 
@@ -49,8 +49,6 @@ class CostBucket:
         self._clock = clock
         self._lock = asyncio.Lock()
         self._changed = asyncio.Event()
-        self._ids = itertools.count()
-        self._inflight: dict[int, float] = {}
         self._probing = False
         self._level = 0.0
         self._stamp = 0.0
@@ -71,8 +69,7 @@ class CostBucket:
         return min(self.maximum, self._level + refill)
 
     def _take(self, points: float, *, probe: bool = False) -> Reservation:
-        reservation = Reservation(next(self._ids), points, probe)
-        self._inflight[reservation.id] = points
+        reservation = Reservation(points, probe)
         if probe:
             self._probing = True
         return reservation
@@ -120,25 +117,24 @@ class CostBucket:
         """Reconcile after an answer. ``charged`` is what the server took for this call
         (actualQueryCost, 0 when THROTTLED), None when unknown (then the reservation stays
         spent, which errs on the safe side)."""
-        self._inflight.pop(reservation.id, None)
         if reservation.probe:
             self._probing = False
         now = self._clock.monotonic()
-        if status is not None:
-            was_synced = self.synced
-            level = self._level_at(now) if was_synced else status.currently_available
-            self.maximum, self.restore_rate = status.maximum_available, status.restore_rate
-            if was_synced and charged is not None:
+        if self.maximum is None:
+            if status is None:
+                self._changed.set()  # the probe failed: let the next task probe
+                return
+            level = status.currently_available
+        else:
+            level = self._level_at(now)
+            if charged is not None:
                 level += reservation.points - charged
-            pending = sum(self._inflight.values())
-            level = max(
-                min(level, status.currently_available), status.currently_available - pending
-            )
-            self._level, self._stamp = min(level, self.maximum), now
-        elif self.synced and charged is not None:
-            assert self.maximum is not None
-            level = self._level_at(now) + reservation.points - charged
-            self._level, self._stamp = min(level, self.maximum), now
+            if status is not None:
+                level = min(level, status.currently_available)
+        if status is not None:
+            self.maximum, self.restore_rate = status.maximum_available, status.restore_rate
+        assert self.maximum is not None
+        self._level, self._stamp = min(level, self.maximum), now
         self._changed.set()
 
 
