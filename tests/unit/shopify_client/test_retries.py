@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from prometheus_client import CollectorRegistry
@@ -187,3 +189,36 @@ def test_unsupported_or_old_versions_are_refused() -> None:
     assert ShopifyClient(SHOP, TOKEN, api_version="2026-04").endpoint.endswith(
         "/admin/api/2026-04/graphql.json"
     )
+
+
+async def test_429_without_retry_after_backs_off_within_the_cap() -> None:
+    clock = FakeClock()
+    recorder = Recorder([httpx.Response(429), ok({"locations": {"nodes": []}})])
+    client = make_client(recorder, clock=clock, retry=RetryPolicy(base_delay_s=2))
+    await client.execute(LOCATIONS_PAGE, VARS)
+    assert len(recorder.calls) == 2
+    assert len(clock.sleeps) == 1
+    assert 0 <= clock.sleeps[0] <= 2
+
+
+async def test_a_cancelled_first_request_does_not_wedge_the_shop() -> None:
+    """The probe is cancelled mid-flight: the next caller must be able to probe."""
+    started = asyncio.Event()
+    release = asyncio.Event()
+
+    async def slow_then_ok(request: httpx.Request) -> httpx.Response:
+        if not started.is_set():
+            started.set()
+            await release.wait()
+        return ok({"locations": {"nodes": []}})
+
+    client = ShopifyClient(
+        SHOP, TOKEN, http=httpx.AsyncClient(transport=httpx.MockTransport(slow_then_ok))
+    )
+    first = asyncio.create_task(client.execute(LOCATIONS_PAGE, VARS))
+    await started.wait()
+    second = asyncio.create_task(client.execute(LOCATIONS_PAGE, VARS))
+    await asyncio.sleep(0)
+    first.cancel()
+    assert await asyncio.wait_for(second, 2) == {"locations": {"nodes": []}}
+    release.set()

@@ -15,21 +15,19 @@ which may hold customer data.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
 import httpx
 import structlog
 
+from shopify_client.answers import read_answer
 from shopify_client.backoff import RetryPolicy
 from shopify_client.bucket import CostBucket, Pacer, Reservation
-from shopify_client.cost import QueryCost
 from shopify_client.document import Document
 from shopify_client.errors import (
-    ShopifyAuthError,
     ShopifyGraphQLError,
-    ShopifyHTTPError,
     ShopifyThrottledError,
     ShopifyUnavailableError,
     UserError,
@@ -42,31 +40,14 @@ log = structlog.get_logger("shopify_client")
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 
-Settle = Callable[[float | None, QueryCost | None], None]
-
 
 class _Retry(Exception):
-    """One attempt failed in a way worth retrying after ``delay`` seconds."""
+    """One attempt failed in a way worth retrying (after ``delay`` seconds, if given)."""
 
     def __init__(self, reason: str, detail: str, delay: float | None = None) -> None:
         super().__init__(detail)
         self.reason = reason
         self.delay = delay
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    try:
-        return max(0.0, float(response.headers["Retry-After"]))
-    except (KeyError, ValueError):
-        return None
-
-
-def _is_throttled(body: Mapping[str, Any]) -> bool:
-    errors = body.get("errors")
-    if not isinstance(errors, list) or not errors or not isinstance(errors[0], Mapping):
-        return False
-    extensions = errors[0].get("extensions")
-    return isinstance(extensions, Mapping) and extensions.get("code") == "THROTTLED"
 
 
 class ShopifyClient:
@@ -194,89 +175,34 @@ class ShopifyClient:
     async def _attempt(
         self, document: Document, content: bytes, reservation: Reservation
     ) -> dict[str, Any]:
-        settled = False
-
-        def settle(charged: float | None, cost: QueryCost | None) -> None:
-            nonlocal settled
-            settled = True
-            self._bucket.settle(
-                reservation, charged=charged, status=cost.throttle if cost else None
-            )
-
         try:
-            try:
-                response = await self.http.post(
-                    self.endpoint, content=content, headers=self._headers
-                )
-            except httpx.TransportError as exc:
-                settle(None, None)
-                self._count(document, "network_error")
-                raise _Retry("network_error", type(exc).__name__) from exc
-            return self._handle(document, response, settle)
-        finally:
-            if not settled:  # cancelled or an unexpected error: keep the points spent
-                self._bucket.settle(reservation, charged=None, status=None)
-
-    def _handle(
-        self, document: Document, response: httpx.Response, settle: Settle
-    ) -> dict[str, Any]:
-        status = response.status_code
-        try:
-            body: Any = response.json()
-        except ValueError:
-            body = None
-        cost = QueryCost.parse(body)
+            response = await self.http.post(self.endpoint, content=content, headers=self._headers)
+        except httpx.TransportError as exc:
+            self._bucket.settle(reservation, charged=None, status=None)
+            self._count(document, "network_error")
+            raise _Retry("network_error", type(exc).__name__) from exc
+        except BaseException:  # cancelled: the points stay spent, the queue moves on
+            self._bucket.settle(reservation, charged=None, status=None)
+            raise
+        answer = read_answer(response, shop=self.shop, operation=document.name)
+        cost = answer.cost
         if cost is not None and cost.requested is not None:
             self.pacer.costs.learn(document.name, cost.requested)
-        if status in (401, 403):
-            settle(None, cost)
-            self._count(document, "auth_error")
-            msg = f"{document.name} on {self.shop}: HTTP {status} (token invalid or scope missing)"
-            raise ShopifyAuthError(msg, status=status, shop=self.shop, operation=document.name)
-        if status == 429:
-            settle(0.0, cost)
-            self._count(document, "rate_limited")
-            raise _Retry("rate_limited", "HTTP 429", delay=_retry_after(response))
-        if status >= 500:
-            settle(None, cost)
-            self._count(document, "server_error")
-            raise _Retry("server_error", f"HTTP {status}")
-        if status >= 400:
-            settle(None, cost)
-            self._count(document, "http_error")
-            msg = f"{document.name} on {self.shop}: HTTP {status}"
-            raise ShopifyHTTPError(msg, status=status, shop=self.shop, operation=document.name)
-        if not isinstance(body, dict):
-            settle(None, cost)
-            self._count(document, "bad_response")
-            raise _Retry("bad_response", f"HTTP {status} without a JSON object")
-        if _is_throttled(body):
-            settle(0.0, cost)
-            self._count(document, "throttled")
-            raise _Retry("throttled", "THROTTLED")
-        charged = cost.actual if cost and cost.actual is not None else None
-        settle(charged, cost)
-        if charged is not None:
-            self.metrics.cost_points.labels(self.shop).inc(charged)
-        errors = body.get("errors")
-        data = body.get("data")
-        if errors:
-            self._count(document, "graphql_error")
-            raise ShopifyGraphQLError(
-                errors if isinstance(errors, list) else [{"message": str(errors)}],
-                data=data if isinstance(data, dict) else None,
-                shop=self.shop,
-                operation=document.name,
+        self._bucket.settle(
+            reservation, charged=answer.charged, status=cost.throttle if cost else None
+        )
+        self._count(document, answer.outcome)
+        if answer.charged:
+            self.metrics.cost_points.labels(self.shop).inc(answer.charged)
+        if answer.error is not None:
+            raise answer.error
+        if answer.retry_reason is not None:
+            detail = (
+                "THROTTLED" if answer.outcome == "throttled" else f"HTTP {response.status_code}"
             )
-        if not isinstance(data, dict):
-            self._count(document, "graphql_error")
-            raise ShopifyGraphQLError(
-                [{"message": "answer has neither data nor errors"}],
-                shop=self.shop,
-                operation=document.name,
-            )
-        self._count(document, "ok")
-        return data
+            raise _Retry(answer.retry_reason, detail, delay=answer.retry_after)
+        assert answer.data is not None
+        return answer.data
 
     def _count(self, document: Document, outcome: str) -> None:
         self.metrics.requests.labels(self.shop, document.name, outcome).inc()
