@@ -3,6 +3,20 @@
 JSON in, JSON out. A bad input answers 422 with ``{"errors": [{"field", "message"}]}``;
 an unknown shop, order or product answers 404. Merchant actions answer with the REST
 body the matching webhook carries, so a demo or a test sees what the app will see.
+
+    GET  /_sim/state                              every shop, compact (see sim_views)
+    GET  /_sim/deliveries?shop=&topic=&outcome=&webhook_id=&limit=
+    POST /_sim/deliveries/drain?timeout=10        wait until every delivery has settled
+    GET  /_sim/shops/{domain}/state
+    GET|PUT /_sim/shops/{domain}/chaos         duplicates, shuffle_window, delay_s, drop_pct, seed
+    PUT  /_sim/shops/{domain}/secret              app_secret, previous_app_secret (rotation)
+    GET|POST /_sim/shops/{domain}/webhooks        {topic: "orders/create", uri, api_version}
+    DELETE /_sim/shops/{domain}/webhooks/{id}
+    POST /_sim/shops/{domain}/orders              place an order (orders.OrderInput)
+    GET  /_sim/shops/{domain}/orders/{id}
+    POST /_sim/shops/{domain}/orders/{id}/mark_paid | cancel | refunds | fulfillments | edit
+    PATCH /_sim/shops/{domain}/products/{id}      catalog.update_product
+    POST /_sim/shops/{domain}/inventory           {sku, location_id, available | delta}
 """
 
 from __future__ import annotations
@@ -170,6 +184,8 @@ class _Api:
         )
         if webhook_id := q.get("webhook_id"):
             rows = [r for r in rows if r.webhook_id == webhook_id]
+        if (limit := q.get("limit", "")).isdigit():
+            rows = rows[-int(limit) :] if int(limit) else []
         return JSONResponse({"deliveries": [r.as_dict() for r in rows]})
 
     async def drain(self, request: Request) -> Response:

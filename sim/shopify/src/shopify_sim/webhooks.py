@@ -15,6 +15,12 @@ original attempt and all 8 retries, and nothing succeeded on its subscription me
 (8+ consecutive failures), the subscription is deleted, as Shopify deletes an
 Admin-API-created one.
 
+Chaos (per shop, ``state.Chaos``): a dropped webhook is logged as ``dropped`` and never
+sent; duplicates are independent copies (each retried on its own); a shuffle window holds
+copies until N are waiting (or ``SHUFFLE_HOLD_S`` passed) and releases them in a seeded
+random order; ``delay_s`` is wall-clock seconds before each copy's first attempt (not
+divided by ``time_factor``, so a demo sees the delay it asked for).
+
 While a shop has ``previous_app_secret`` set (a rotation in progress) the emulator signs
 with the previous secret: Shopify may do so for up to an hour, and a receiver that only
 knows the new secret must be caught here, not in production.
