@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("shopify_sim.inventory")  # TEMP until the inventory module lands
 pytest.importorskip("shopify_sim.catalog")  # TEMP until the catalog module lands
 
 from shopify_sim import catalog, inventory

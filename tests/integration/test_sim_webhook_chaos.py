@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pytest
 import uvicorn
 from shopify_client.webhooks import verify_webhook
+from shopify_sim.orders import OrderInput, place_order
 from shopify_sim.state import Chaos, Shop, SimState
 from shopify_sim.webhooks import MAX_ATTEMPTS, Dispatcher
 from starlette.applications import Starlette
@@ -30,10 +31,6 @@ from tests.unit.shopify_sim.sim_factory import (
     make_state,
     subscribe,
 )
-
-pytest.importorskip("shopify_sim.inventory")  # TEMP until the inventory module lands
-
-from shopify_sim.orders import OrderInput, place_order
 
 
 @dataclass

@@ -6,9 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-
-pytest.importorskip("shopify_sim.inventory")  # TEMP until the inventory module lands
-
 from shopify_sim.errors import UserErrors
 from shopify_sim.orders import (
     CancelInput,

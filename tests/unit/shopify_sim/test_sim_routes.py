@@ -9,7 +9,6 @@ from typing import Any
 import httpx
 import pytest
 
-pytest.importorskip("shopify_sim.inventory")  # TEMP until the inventory module lands
 pytest.importorskip("shopify_sim.catalog")  # TEMP until the catalog module lands
 
 from shopify_sim.sim_routes import routes

@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shopify_sim.errors import UserErrors
-from shopify_sim.inventory import adjust_quantities  # type: ignore[import-not-found,unused-ignore]
+from shopify_sim.inventory import adjust_quantities
 from shopify_sim.order_totals import cents, financial_status
 from shopify_sim.payloads import order_body, transaction_body
 from shopify_sim.state import (

@@ -322,7 +322,8 @@ class _Api:
                     shop,
                     item_id,
                     location_id,
-                    {"available": spec.delta or 0},
+                    # received or counted: on hand moves with available
+                    {"available": spec.delta or 0, "on_hand": spec.delta or 0},
                     spec.reason,
                 )
         return JSONResponse({"inventory_level": inventory_level_body(shop, level)})
