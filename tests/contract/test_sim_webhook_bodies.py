@@ -13,10 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-pytest.importorskip("shopify_sim.catalog")  # TEMP until the catalog module lands
-
 from shopify_sim import catalog, inventory
 from shopify_sim.orders import (
     EditInput,

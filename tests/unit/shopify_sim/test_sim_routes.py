@@ -8,9 +8,6 @@ from typing import Any
 
 import httpx
 import pytest
-
-pytest.importorskip("shopify_sim.catalog")  # TEMP until the catalog module lands
-
 from shopify_sim.sim_routes import routes
 from shopify_sim.state import Shop, SimState
 from shopify_sim.webhooks import Dispatcher

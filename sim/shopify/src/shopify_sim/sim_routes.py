@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from shopify_sim import catalog, inventory  # type: ignore[attr-defined,unused-ignore]
+from shopify_sim import catalog, inventory
 from shopify_sim.errors import UserErrors
 from shopify_sim.orders import (
     CancelInput,
