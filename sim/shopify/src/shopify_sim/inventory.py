@@ -213,6 +213,54 @@ def set_quantities(
     return group if group.changes else None
 
 
+# What inventoryAdjustQuantities may move, and the bucket that moves with it.
+_ADJUSTABLE = {"available": "on_hand", "reserved": "on_hand", "incoming": None}
+
+
+def adjust_many(
+    state: SimState,
+    shop: Shop,
+    *,
+    name: str,
+    reason: str,
+    reference_document_uri: str | None,
+    rows: list[tuple[int, int, int]],
+) -> AdjustmentGroup:
+    """``inventoryAdjustQuantities``: (item, location, delta) rows, all or none applied."""
+    if name not in _ADJUSTABLE:
+        raise UserErrors.one(
+            f"The quantity name must be one of {sorted(_ADJUSTABLE)}.",
+            ["input", "name"],
+            "INVALID_NAME",
+        )
+    errors: list[UserError] = []
+    for index, (item_id, location_id, _) in enumerate(rows):
+        try:
+            find_level(shop, item_id, location_id, ["input", "changes", str(index)])
+        except UserErrors as refused:
+            errors += refused.errors
+    if errors:
+        raise UserErrors(errors)
+    group = AdjustmentGroup(state.next_id(), state.now(), reason, reference_document_uri)
+    follower = _ADJUSTABLE[name]
+    with state.action():
+        for item_id, location_id, delta in rows:
+            deltas = {name: delta, **({follower: delta} if follower else {})}
+            level = adjust_quantities(state, shop, item_id, location_id, deltas, reason)
+            for bucket, moved in deltas.items():
+                group.changes.append(
+                    QuantityChange(
+                        bucket,
+                        moved,
+                        level.quantities[bucket],
+                        item_id,
+                        location_id,
+                        reference_document_uri if bucket == "on_hand" else None,
+                    )
+                )
+    return group
+
+
 def activate(
     state: SimState,
     shop: Shop,
