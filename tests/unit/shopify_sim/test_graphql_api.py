@@ -3,6 +3,7 @@ the single-query cost ceiling, input limits and error shapes."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -102,6 +103,20 @@ async def test_an_empty_bucket_answers_throttled_with_shopifys_shape(api: Api) -
     assert cost["requestedQueryCost"] == 50
     assert cost["actualQueryCost"] is None
     assert cost["throttleStatus"]["currentlyAvailable"] < 50
+
+
+async def test_concurrent_requests_spend_the_bucket_exactly(api: Api) -> None:
+    stock_products(api)
+    answers = await asyncio.gather(*(api.answer(BURST, {"first": 48}) for _ in range(60)))
+    throttled = [a for a in answers if "errors" in a]
+    assert len(throttled) == 20  # 2,000 points buy exactly 40 queries of 50
+    assert all(a["errors"][0]["extensions"]["code"] == "THROTTLED" for a in throttled)
+    levels = sorted(
+        a["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"]
+        for a in answers
+        if "errors" not in a
+    )
+    assert levels == list(range(0, 2000, 50))  # every spend seen once, none lost
 
 
 async def test_the_bucket_restores_at_the_plan_rate(api: Api) -> None:
