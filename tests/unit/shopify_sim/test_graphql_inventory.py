@@ -104,6 +104,17 @@ async def test_a_null_change_from_quantity_skips_the_check(api: Api) -> None:
     assert stock(api, "TEE-M")["available"] == 9
 
 
+async def test_since_2026_04_every_quantity_must_say_its_change_from_quantity(api: Api) -> None:
+    bare = {k: v for k, v in row(api, "TEE-S", 3, None).items() if k != "changeFromQuantity"}
+    variables = {"input": set_input(bare), "key": "bare"}
+    refused = (await api.post({"query": SET, "variables": variables}, version="2026-04")).json()
+    assert "changeFromQuantity" in refused["errors"][0]["message"]
+    assert stock(api, "TEE-S")["available"] == 10
+    older = (await api.post({"query": SET, "variables": variables}, version="2026-01")).json()
+    assert older["data"]["inventorySetQuantities"]["userErrors"] == []
+    assert stock(api, "TEE-S")["available"] == 3
+
+
 async def test_a_replayed_idempotency_key_applies_once_and_returns_the_first_result(
     api: Api,
 ) -> None:

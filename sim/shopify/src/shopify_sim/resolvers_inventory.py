@@ -244,6 +244,12 @@ def _check_reason(spec: dict[str, Any]) -> None:
 @resolver("Mutation", "inventorySetQuantities")
 def inventory_set_quantities(_: None, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     context = ctx(info)
+    missing = [i for i, q in enumerate(input["quantities"]) if "changeFromQuantity" not in q]
+    if context.api_version >= "2026-04" and missing:
+        raise GraphQLError(
+            "Since 2026-04 every quantity must carry changeFromQuantity (null skips the "
+            f"compare-and-swap); quantities {missing} have none."
+        )
     try:
         _check_reason(input)
         rows = [

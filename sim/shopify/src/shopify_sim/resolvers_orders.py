@@ -208,7 +208,7 @@ def line_items(o: Order, info: Info, **args: Any) -> dict[str, Any]:
 
 
 @resolver("Order", "transactions")
-def transactions(o: Order, _: Info, first: int | None = None, **__: Any) -> list[OrderPart]:
+def transactions(o: Order, _: Info, first: int | None = None) -> list[OrderPart]:
     return [OrderPart(o, t) for t in first_n(o.transactions, first)]
 
 
