@@ -34,7 +34,7 @@ from graphql import (
 from shopify_sim.cost import is_connection
 from shopify_sim.errors import UserErrors
 from shopify_sim.executor import load_schema, run
-from shopify_sim.resolvers_admin import finish_body
+from shopify_sim.resolvers_bulk import finish_body
 from shopify_sim.resolvers_common import Context
 from shopify_sim.state import BulkOperation, SimState, gid
 

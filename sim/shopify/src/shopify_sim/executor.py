@@ -28,15 +28,20 @@ from graphql.execution.values import get_directive_values
 
 # Imported for their @resolver registrations.
 from shopify_sim import (  # noqa: F401
-    resolvers_admin,
+    resolvers_bulk,
     resolvers_catalog,
     resolvers_customers,
+    resolvers_fulfillments,
     resolvers_inventory,
-    resolvers_order_parts,
+    resolvers_inventory_mutations,
+    resolvers_order_aftersale,
+    resolvers_order_lines,
     resolvers_orders,
+    resolvers_shop,
+    resolvers_webhooks,
 )
 from shopify_sim.resolvers_common import Context, Info, OrderPart, default_resolver
-from shopify_sim.resolvers_order_parts import discount_type
+from shopify_sim.resolvers_order_lines import discount_type
 from shopify_sim.state import (
     Address,
     BulkOperation,

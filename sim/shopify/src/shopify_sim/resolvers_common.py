@@ -233,3 +233,26 @@ def page_of_parts(
 def first_n(items: Sequence[T], first: int | None) -> list[T]:
     """A plain list field with ``first:`` (Order.transactions, refunds...)."""
     return list(items if first is None else items[: max(0, first)])
+
+
+# -- parts of an order ----------------------------------------------------------------
+
+
+def order_money(p: OrderPart, amount: Decimal) -> dict[str, Any]:
+    """Money in the order's currency."""
+    return money_bag(amount, p.order.currency)
+
+
+def order_line(p: OrderPart, line_id: int) -> OrderPart | None:
+    found = next((li for li in p.order.line_items if li.id == line_id), None)
+    return OrderPart(p.order, found) if found is not None else None
+
+
+def order_parts(p: OrderPart, items: list[Any]) -> list[OrderPart]:
+    return [OrderPart(p.order, item) for item in items]
+
+
+def parts_page(info: Info, p: OrderPart, items: list[Any], args: dict[str, Any]) -> Any:
+    """A connection over a part's own parts (refund lines...), in their order."""
+    wrapped = order_parts(p, items)
+    return connection(info, wrapped, args, key=wrapped.index, ident=wrapped.index)

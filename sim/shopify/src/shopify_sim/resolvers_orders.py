@@ -11,7 +11,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from shopify_sim.errors import UserErrors
 from shopify_sim.order_totals import (
     captured,
     current_quantity,
@@ -21,7 +20,6 @@ from shopify_sim.order_totals import (
     original_totals,
     outstanding,
 )
-from shopify_sim.orders import create_fulfillment
 from shopify_sim.resolvers_common import (
     Info,
     OrderPart,
@@ -31,8 +29,6 @@ from shopify_sim.resolvers_common import (
     id_of,
     money_bag,
     page_of_parts,
-    payload,
-    required_id,
     resolver,
 )
 from shopify_sim.search import search
@@ -225,53 +221,3 @@ def fulfillment_orders(o: Order, info: Info, **args: Any) -> dict[str, Any]:
 @resolver("Order", "fulfillments")
 def fulfillments(o: Order, _: Info, first: int | None = None) -> list[OrderPart]:
     return [OrderPart(o, f) for f in first_n(o.fulfillments, first)]
-
-
-# -- fulfillmentCreate --------------------------------------------------------------
-
-
-def _tracking(spec: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not spec:
-        return None
-    return {
-        key: spec[key] for key in ("company", "number", "numbers", "url", "urls") if key in spec
-    }
-
-
-@resolver("Mutation", "fulfillmentCreate")
-def fulfillment_create(
-    _: None, info: Info, fulfillment: dict[str, Any], message: str | None = None
-) -> dict[str, Any]:
-    context = ctx(info)
-    try:
-        requested: list[tuple[int, list[tuple[int, int]] | None]] = []
-        for i, group in enumerate(fulfillment["lineItemsByFulfillmentOrder"]):
-            path = ["fulfillment", "lineItemsByFulfillmentOrder", str(i)]
-            fo_id = required_id(
-                group["fulfillmentOrderId"], "FulfillmentOrder", [*path, "fulfillmentOrderId"]
-            )
-            lines = group.get("fulfillmentOrderLineItems")
-            requested.append(
-                (
-                    fo_id,
-                    None
-                    if lines is None
-                    else [
-                        (
-                            required_id(li["id"], "FulfillmentOrderLineItem", [*path, "id"]),
-                            li["quantity"],
-                        )
-                        for li in lines
-                    ],
-                )
-            )
-        done = create_fulfillment(
-            context.state,
-            context.shop,
-            requested,
-            _tracking(fulfillment.get("trackingInfo")),
-            bool(fulfillment.get("notifyCustomer")),
-        )
-    except UserErrors as refused:
-        return payload(refused, fulfillment=None)
-    return {"fulfillment": OrderPart(context.shop.orders[done.order_id], done), "userErrors": []}
