@@ -236,3 +236,14 @@ async def test_product_and_node_lookups(api: Api) -> None:
         {"id": product["id"], "handle": "tee"},
         {"id": variant_id, "sku": "X"},
     ]
+
+
+async def test_product_set_takes_up_to_2048_variants_but_other_lists_stop_at_250(api: Api) -> None:
+    skus = [f"V-{i}" for i in range(300)]
+    many = await api.answer(PRODUCT_SET, {"input": tee_input(api.location_gid, skus)})
+    assert "errors" not in many
+    assert len(many["data"]["productSet"]["product"]["variants"]["nodes"]) == 250  # one page
+    tags = {**tee_input(api.location_gid, ["A"], "Tagged"), "tags": [f"t{i}" for i in range(251)]}
+    refused = await api.answer(PRODUCT_SET, {"input": tags})
+    assert refused["errors"][0]["extensions"]["code"] == "MAX_INPUT_SIZE_EXCEEDED"
+    assert refused["errors"][0]["path"] == ["productSet", "input", "tags"]

@@ -41,6 +41,11 @@ from shopify_sim.state import Shop, SimState
 log = structlog.get_logger("shopify_sim.graphql")
 
 MAX_INPUT_SIZE = 250
+# Arrays with their own, larger limit (2025-10: up to 2,048 variants per product).
+INPUT_SIZE_EXCEPTIONS: dict[tuple[str | int, ...], int] = {
+    ("productSet", "input", "variants"): 2048,
+    ("productSet", "input", "productOptions", "values"): 2048,
+}
 RATE_LIMITS_DOC = "https://shopify.dev/api/usage/rate-limits"
 
 
@@ -54,11 +59,12 @@ def _cost(requested: int, actual: int | None, status: ThrottleStatus) -> dict[st
     }
 
 
-def _too_large(value: Any, path: list[str | int]) -> tuple[list[str | int], int] | None:
-    """The first input array over the limit, as (path, size)."""
+def _too_large(value: Any, path: list[str | int]) -> tuple[list[str | int], int, int] | None:
+    """The first input array over its limit, as (path, size, limit)."""
     if isinstance(value, list):
-        if len(value) > MAX_INPUT_SIZE:
-            return path, len(value)
+        limit = INPUT_SIZE_EXCEPTIONS.get(tuple(path), MAX_INPUT_SIZE)
+        if len(value) > limit:
+            return path, len(value), limit
         for item in value:
             found = _too_large(item, path)
             if found:
@@ -205,18 +211,11 @@ class GraphQLApi:
             args = get_argument_values(root.fields[selection.name.value], selection, variables)
             found = _too_large(args, [selection.name.value])
             if found:
-                path, size = found
+                path, size, limit = found
                 return {
                     "message": f"The input array size of {size} is greater than the maximum "
-                    f"allowed of {MAX_INPUT_SIZE}.",
-                    "locations": [
-                        {
-                            "line": selection.loc.start_token.line,
-                            "column": selection.loc.start_token.column,
-                        }
-                    ]
-                    if selection.loc
-                    else [],
+                    f"allowed of {limit}.",
+                    "locations": _location(selection),
                     "path": path,
                     "extensions": {"code": "MAX_INPUT_SIZE_EXCEEDED"},
                 }
