@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from shopify_sim.__main__ import OPTION_FIELDS, build_parser, settings_from_args
-from shopify_sim.settings import SimSettings
+from shopify_sim.app import build_state, create_app
+from shopify_sim.settings import DEMO_SHOP, SimSettings
 
 EVERY_OPTION = [
     "--host",
@@ -119,6 +121,9 @@ def test_no_shop_means_the_demo_shop(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SHOPIFY_SIM_SHOPS", raising=False)
     settings = settings_from_args([])
     assert [s.domain for s in settings.served_shops()] == ["demo.myshopify.com"]
+    assert settings.seeds_demo_data()
+    assert not settings_from_args(["--shop", "a.myshopify.com:t:s"]).seeds_demo_data()
+    assert settings_from_args(["--shop", "a.myshopify.com:t:s", "--demo"]).seeds_demo_data()
 
 
 def test_environment_sets_defaults_and_options_override(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -137,3 +142,21 @@ def test_bad_values_are_refused(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     with pytest.raises(SystemExit):
         settings_from_args(["--config", str(missing)])
     assert "--config" in capsys.readouterr().err
+
+
+async def test_the_default_emulator_serves_a_seeded_demo_shop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("SHOPIFY_SIM_SHOPS", raising=False)
+    settings = settings_from_args([])
+    state = build_state(settings)
+    [shop] = state.shops.values()
+    assert (len(shop.products), len(shop.customers), len(shop.orders)) == (2, 1, 1)
+    app = create_app(state, settings)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://t") as http:
+        response = await http.post(
+            "/admin/api/2026-10/graphql.json",
+            json={"query": '{ productVariants(first: 5, query: "sku:TEE-M") { nodes { sku } } }'},
+            headers={"X-Shopify-Access-Token": DEMO_SHOP.access_token},
+        )
+    assert response.json()["data"]["productVariants"]["nodes"] == [{"sku": "TEE-M"}]

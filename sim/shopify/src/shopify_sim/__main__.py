@@ -110,7 +110,8 @@ def build_parser(defaults: SimSettings) -> argparse.ArgumentParser:
         "--demo",
         action=argparse.BooleanOptionalAction,
         default=defaults.demo,
-        help="seed every shop with demo products, stock, a customer and an order",
+        help="seed every shop with demo products, stock, a customer and an order "
+        "(default: only the built-in demo shop, so shops given with --shop start empty)",
     )
     timing = parser.add_argument_group("time")
     timing.add_argument(

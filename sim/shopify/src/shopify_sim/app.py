@@ -128,6 +128,6 @@ def build_state(settings: SimSettings) -> SimState:
             currency=config.currency,
         )
         shop.chaos = settings.chaos()
-        if settings.demo:
+        if settings.seeds_demo_data():
             seed(state, shop)
     return state

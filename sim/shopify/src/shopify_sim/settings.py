@@ -51,7 +51,9 @@ class SimSettings(BaseSettings):
     delay_s: float = Field(default=0.0, ge=0)
     drop_pct: float = Field(default=0.0, ge=0, le=100)
     seed: int | None = None
-    demo: bool = True  # seed demo products, customers and an order into every shop
+    # Seed demo products, stock, a customer and an order into every shop; None (the
+    # default): only into the built-in demo shop, so configured shops start empty.
+    demo: bool | None = None
     public_url: str | None = None  # base of bulk result URLs; default: the request's
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -66,3 +68,6 @@ class SimSettings(BaseSettings):
 
     def served_shops(self) -> list[ShopConfig]:
         return self.shops or [DEMO_SHOP]
+
+    def seeds_demo_data(self) -> bool:
+        return self.demo if self.demo is not None else not self.shops
