@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 from shopify_sim.state import Chaos, Shop, SimState
-from shopify_sim.webhooks import MAX_ATTEMPTS, RETRY_DELAYS_S, Dispatcher
+from shopify_sim.webhooks import MAX_ATTEMPTS, RETRY_DELAYS_S, Dispatcher, DispatcherSettings
 
 from tests.unit.shopify_sim.sim_factory import SECRET, FakeSettings, make_state, subscribe
 
@@ -337,3 +337,20 @@ async def test_delivery_log_filters(rig: Rig) -> None:
     assert [r.topic for r in rig.dispatcher.log(topic="orders/paid")] == ["orders/paid"]
     assert rig.dispatcher.log(shop="other.myshopify.com") == []
     assert len(rig.dispatcher.log(outcome="delivered")) == 2
+
+
+async def test_the_emulators_own_settings_drive_the_dispatcher() -> None:
+    from shopify_sim.settings import SimSettings  # noqa: PLC0415
+
+    settings: DispatcherSettings = SimSettings(time_factor=1_000_000, demo=False)
+    state, shop = make_state()
+    receiver = Receiver(statuses=[500, 200])
+    dispatcher = Dispatcher(state, settings, transport=httpx.MockTransport(receiver))
+    await dispatcher.start()
+    try:
+        subscribe(state, shop, "orders/create", URI)
+        state.emit(shop, "orders/create", {"id": 1})
+        await dispatcher.drain(5)
+    finally:
+        await dispatcher.aclose()
+    assert [r.outcome for r in dispatcher.deliveries] == ["failed", "delivered"]
