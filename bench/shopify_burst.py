@@ -37,10 +37,15 @@ from typing import Any
 
 import httpx
 import uvicorn
+from plumbing.logging import configure_logging
 from prometheus_client import CollectorRegistry
 from shopify_client import ClientMetrics, Pacer, RetryPolicy, ShopifyClient, ShopifyThrottledError
 from shopify_client.cost import QueryCost
 from shopify_client.documents import PRODUCTS_PAGE
+from shopify_sim.app import create_app
+from shopify_sim.catalog_set import product_set
+from shopify_sim.settings import ShopConfig, SimSettings
+from shopify_sim.state import SimState
 from starlette.types import ASGIApp
 
 DEFAULT_OUT = Path(__file__).parent / "results" / "shopify_burst.json"
@@ -82,10 +87,16 @@ class Run:
 
 
 def emulator_app(plan: str, time_factor: float, products: int) -> tuple[ASGIApp, str]:
-    """A fresh emulator with one shop of ``plan`` holding ``products`` products."""
-    from shopify_sim.app import create_app  # noqa: PLC0415 - the emulator is optional here
-
-    raise NotImplementedError(create_app)
+    """A fresh emulator with one shop of ``plan`` holding ``products`` products (so a
+    page of ``first: products`` returns full and its actual cost equals the requested)."""
+    domain = f"bench-{plan}.myshopify.com"
+    shop_config = ShopConfig(domain=domain, access_token=TOKEN, app_secret=SECRET, plan=plan)
+    settings = SimSettings(time_factor=time_factor, demo=False, shops=[shop_config])
+    state = SimState()
+    shop = state.add_shop(domain, access_token=TOKEN, app_secret=SECRET, plan=shop_config.plan)
+    for i in range(products):
+        product_set(state, shop, {"title": f"Bench product {i}"}, None)
+    return create_app(state, settings), domain
 
 
 @contextmanager
@@ -276,6 +287,7 @@ def summary(result: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None, make_app: AppFactory = emulator_app) -> dict[str, Any]:
     argv = sys.argv[1:] if argv is None else argv
     args = parse(argv)
+    configure_logging("bench", os.environ.get("LOG_LEVEL", "WARNING"))
     runs = run(args, make_app)
     by_plan = {r.plan: r for r in runs}
     result: dict[str, Any] = {

@@ -186,7 +186,8 @@ class ShopifyClient:
             raise
         answer = read_answer(response, shop=self.shop, operation=document.name)
         cost = answer.cost
-        if cost is not None and cost.requested is not None:
+        if cost is not None and cost.requested and answer.outcome in ("ok", "throttled"):
+            # Refusals (validation, MAX_COST_EXCEEDED) report 0 or a cost never charged.
             self.pacer.costs.learn(document.name, cost.requested)
         self._bucket.settle(
             reservation, charged=answer.charged, status=cost.throttle if cost else None

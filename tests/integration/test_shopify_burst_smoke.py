@@ -1,0 +1,23 @@
+"""The burst benchmark runs end to end against the emulator (small, sped up) and the
+client paces itself: nothing THROTTLED reaches the caller, time stays near the floor."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench import shopify_burst
+
+
+def test_shopify_burst_smoke(tmp_path: Path) -> None:
+    out = tmp_path / "shopify_burst.json"
+
+    shopify_burst.main(["--smoke", "--out", str(out)])
+
+    (run,) = json.loads(out.read_text())["runs"]
+    assert run["plan"] == "standard"
+    assert run["requested_query_cost"] == [run["cost"]]
+    assert run["responses"] >= run["queries"]
+    assert run["throttled_errors"] == 0
+    assert run["floor_s"] > 0
+    assert run["ratio"] <= 1.1, run
