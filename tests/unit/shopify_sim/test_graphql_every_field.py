@@ -114,3 +114,49 @@ async def test_every_field_resolves(client: Any, root: str, args: str) -> None:
     answer = response.json()
     assert "errors" not in answer, answer["errors"][:3]
     assert answer["data"][root] is not None
+
+
+async def test_node_finds_every_kind_by_the_ids_webhooks_carry(client: Any) -> None:
+    http, order_id = client
+    ids = await http.post(
+        "/admin/api/2026-10/graphql.json",
+        json={
+            "query": """query($o: ID!) { order(id: $o) { id
+                lineItems(first: 1) { nodes { id variant { id product { id }
+                  inventoryItem { id
+                    inventoryLevels(first: 1) { nodes { id location { id } } } } } } }
+                customer { id } transactions(first: 1) { id } refunds(first: 1) { id }
+                fulfillments(first: 1) { id } fulfillmentOrders(first: 1) { nodes { id } } } }""",
+            "variables": {"o": order_id},
+        },
+        headers={"X-Shopify-Access-Token": DEMO_SHOP.access_token},
+    )
+    order = ids.json()["data"]["order"]
+    line = order["lineItems"]["nodes"][0]
+    level = line["variant"]["inventoryItem"]["inventoryLevels"]["nodes"][0]
+    expected = {
+        order["id"]: "Order",
+        line["id"]: "LineItem",
+        line["variant"]["id"]: "ProductVariant",
+        line["variant"]["product"]["id"]: "Product",
+        line["variant"]["inventoryItem"]["id"]: "InventoryItem",
+        level["id"]: "InventoryLevel",
+        level["location"]["id"]: "Location",
+        order["customer"]["id"]: "Customer",
+        order["transactions"][0]["id"]: "OrderTransaction",
+        order["refunds"][0]["id"]: "Refund",
+        order["fulfillments"][0]["id"]: "Fulfillment",
+        order["fulfillmentOrders"]["nodes"][0]["id"]: "FulfillmentOrder",
+    }
+    found = await http.post(
+        "/admin/api/2026-10/graphql.json",
+        json={
+            "query": "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }",
+            "variables": {"ids": [*expected, "gid://shopify/Product/1"]},
+        },
+        headers={"X-Shopify-Access-Token": DEMO_SHOP.access_token},
+    )
+    nodes = found.json()["data"]["nodes"]
+    assert [n["__typename"] for n in nodes[:-1]] == list(expected.values())
+    assert [n["id"] for n in nodes[:-1]] == list(expected)
+    assert nodes[-1] is None  # an id of this shop's kind that does not exist
