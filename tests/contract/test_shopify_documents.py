@@ -24,8 +24,11 @@ from graphql import (
 )
 from graphql.execution.values import get_variable_values
 from shopify_client import QuantityChange, batch_idempotency_key
+from shopify_client.cost import MAX_SINGLE_QUERY_COST
 from shopify_client.document import Document
 from shopify_client.documents import ALL_DOCUMENTS, INVENTORY_SET_QUANTITIES
+from shopify_client.pagination import MAX_PAGE_SIZE
+from shopify_sim.cost import QueryCost as SimQueryCost
 
 from tests.contract.real_schema import real_schema
 
@@ -46,6 +49,7 @@ REQUIRED = {
     "CustomersPage",
     "OrdersUpdatedSince",
     "OrderById",
+    "OrderAfterSale",
     "FulfillmentCreate",
     "WebhookSubscriptionCreate",
     "WebhookSubscriptionDelete",
@@ -119,3 +123,31 @@ def test_the_variables_the_batch_helper_builds_fit_the_schema(shared_dir: Path) 
     assert not isinstance(coerced, list), [e.message for e in coerced]
     values: dict[str, Any] = coerced.coerced  # graphql-core 3.3: VariableValues
     assert [q["changeFromQuantity"] for q in values["input"]["quantities"]] == [3, None]
+
+
+_DUMMY = {"ID": "gid://shopify/Order/1", "String": "x", "Int": 1, "[String!]": ["available"]}
+
+
+@pytest.mark.parametrize("document", ALL_DOCUMENTS, ids=lambda d: d.name)
+def test_document_fits_the_single_query_cost_limit(document: Document, shared_dir: Path) -> None:
+    """At a full page (first: 250) every document costs at most 1,000 points by Shopify's
+    documented rules (as the emulator implements them), so none is refused with
+    MAX_COST_EXCEEDED in production."""
+    schema = real_schema(shared_dir)
+    (operation,) = parse(document.text).definitions
+    assert isinstance(operation, OperationDefinitionNode)
+    inputs: dict[str, Any] = {}
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        type_name = print_ast(definition.type).rstrip("!")
+        if name == "first":
+            inputs[name] = MAX_PAGE_SIZE
+        elif type_name in _DUMMY:
+            inputs[name] = _DUMMY[type_name]
+    variables = None
+    if operation.operation is OperationType.QUERY:
+        coerced = get_variable_values(schema, operation.variable_definitions or (), inputs)
+        assert not isinstance(coerced, list), [e.message for e in coerced]
+        variables = coerced
+    cost = SimQueryCost(schema, operation, {}, variables).requested()
+    assert 0 < cost <= MAX_SINGLE_QUERY_COST, f"{document.name} costs {cost}"
