@@ -28,7 +28,10 @@ from graphql import (
     GraphQLUnionType,
     build_schema,
     is_specified_directive,
+    parse,
+    validate,
 )
+from shopify_client.documents import ALL_DOCUMENTS
 
 from tests.contract.real_schema import SDL_FILE, apply_2026_deltas
 
@@ -205,3 +208,14 @@ def test_the_check_reports_each_kind_of_drift(real: GraphQLSchema) -> None:
     assert "@idempotent(key): Int!, Shopify's is String!" in found
     assert "WebhookSubscriptionEndpoint: Product is not a member" in found
     assert len(found) == 10, found
+
+
+def test_the_emulator_answers_every_document_the_client_sends() -> None:
+    """The other direction: what the platform sends, the emulator must understand."""
+    schema = ours()
+    problems = {
+        document.name: [error.message for error in validate(schema, parse(document.text))]
+        for document in ALL_DOCUMENTS
+    }
+    assert {name: found for name, found in problems.items() if found} == {}
+    assert len(problems) >= 20
