@@ -5,12 +5,12 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 ARGS ?=
 
-.PHONY: help up down status test lint fmt infra-up infra-down kafka-reset asyncapi bench logs
+.PHONY: help up down status test lint fmt infra-up infra-down kafka-reset asyncapi bench bench-shopify logs
 
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-up: ## install what is missing; start Kafka, Postgres and the four services; print addresses
+up: ## install what is missing; start Kafka, Postgres, the services and the Shopify emulator
 	@bash deploy/bootstrap.sh
 	@bash deploy/kafka.sh start
 	@bash deploy/postgres.sh start
@@ -55,6 +55,9 @@ asyncapi: ## regenerate docs/asyncapi.json from the topic registry
 
 bench: ## run the benchmarks against the running servers (make infra-up first)
 	@source deploy/env.sh && uv run python -m bench.pipeline
+
+bench-shopify: ## the 500 x 50-point query burst against Standard and Plus emulated shops
+	@uv run python -m bench.shopify_burst
 
 logs: ## follow the services' logs
 	@tail -F .run/logs/*.log

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# The four services as background processes on this machine, each with its own database.
+# The four services as background processes on this machine, each with its own database,
+# and the Shopify emulator (sim/shopify) they talk to locally.
 #   deploy/services.sh start|stop|status
 # Needs Kafka and Postgres up (deploy/kafka.sh start, deploy/postgres.sh start).
 # Ports: GATEWAY_HTTP_PORT (8080), CATALOG_HTTP_PORT (8091), INVENTORY_HTTP_PORT (8092),
-# ORDERS_HTTP_PORT (8093); values already in the environment win.
+# ORDERS_HTTP_PORT (8093), SHOPIFY_SIM_PORT (8081); values already in the environment win.
 set -euo pipefail
 # shellcheck source=deploy/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
-SERVICES=(gateway catalog inventory orders)
+SERVICES=(gateway catalog inventory orders shopify_sim)
 PIDS="$RUN_DIR/pids"
 LOGS="$RUN_DIR/logs"
 HEALTH_TIMEOUT="${SERVICES_HEALTH_TIMEOUT:-60}"
@@ -16,11 +17,13 @@ mkdir -p "$PIDS" "$LOGS"
 
 port_of() {
   local var="${1^^}_HTTP_PORT" default
+  [ "$1" = shopify_sim ] && var=SHOPIFY_SIM_PORT
   case "$1" in
     gateway) default=8080 ;;
     catalog) default=8091 ;;
     inventory) default=8092 ;;
     orders) default=8093 ;;
+    shopify_sim) default=8081 ;;
     *) die "unknown service $1" ;;
   esac
   echo "${!var:-$default}"
@@ -52,7 +55,9 @@ start_one() {
     die "127.0.0.1:$port ($svc) is taken by a process this script did not start"
   fi
   local -a env=(KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP_SERVERS" "${svc^^}_HTTP_PORT=$port")
-  if [ "$svc" = gateway ]; then
+  if [ "$svc" = shopify_sim ]; then
+    env=(-u DATABASE_URL "SHOPIFY_SIM_PORT=$port")  # in-memory shops, demo data seeded
+  elif [ "$svc" = gateway ]; then
     env=(-u DATABASE_URL "${env[@]}")  # the gateway owns no database
   else
     env+=(DATABASE_URL="$PG_BASE_URL/$svc")
@@ -97,9 +102,13 @@ table() {
   local svc base
   printf '\n%-10s %-30s %-31s %s\n' service health metrics log
   for svc in "${SERVICES[@]}"; do
+    [ "$svc" = shopify_sim ] && continue
     base="http://127.0.0.1:$(port_of "$svc")"
     printf '%-10s %-30s %-31s %s\n' "$svc" "$base/health" "$base/metrics" "${LOGS#"$REPO"/}/$svc.log"
   done
+  base="http://127.0.0.1:$(port_of shopify_sim)"
+  printf '\n%-10s %s/admin/api/2026-10/graphql.json\n' shopify "$base"
+  printf '%-10s shop demo.myshopify.com, token shpat_demo_access_token, merchant actions %s/_sim/\n' '' "$base"
   printf '\n%-10s %s\n' kafka "$KAFKA_BOOTSTRAP_SERVERS"
   printf '%-10s %s/{%s}\n\n' postgres "$PG_BASE_URL" "$(IFS=,; echo "${PG_DATABASES[*]}")"
 }

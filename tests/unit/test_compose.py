@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ INIT_SQL = REPO / "deploy" / "postgres-init.sql"
 APPS = {"gateway": 8080, "catalog": 8091, "inventory": 8092, "orders": 8093}
 WITH_DATABASE = {"catalog", "inventory", "orders"}
 INFRA = {"kafka", "postgres"}
+EMULATORS = {"shopify-sim": ("shopify_sim", 8081)}
 
 
 def _compose() -> dict[str, Any]:
@@ -68,8 +70,8 @@ def test_docker_compose_config_accepts_the_file() -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_the_six_services_exist() -> None:
-    assert set(_services()) == INFRA | set(APPS)
+def test_the_servers_services_and_emulators_exist() -> None:
+    assert set(_services()) == INFRA | set(APPS) | set(EMULATORS)
 
 
 def test_images_of_the_servers_are_pinned() -> None:
@@ -80,7 +82,7 @@ def test_images_of_the_servers_are_pinned() -> None:
 
 def test_every_build_points_at_an_existing_dockerfile() -> None:
     builds = {name: svc["build"] for name, svc in _services().items() if "build" in svc}
-    assert set(builds) == set(APPS), "each app service is built, the servers are pulled"
+    assert set(builds) == set(APPS) | set(EMULATORS), "ours are built, the servers pulled"
     for name, build in builds.items():
         if isinstance(build, str):
             context, dockerfile = REPO / build, "Dockerfile"
@@ -101,6 +103,34 @@ def test_the_dockerfile_copies_only_what_exists_and_syncs_the_frozen_lock() -> N
         *sources, _destination = line.split()
         for source in sources:
             assert (REPO / source).exists(), f"COPY {source}: not in the repository"
+
+
+def test_the_dockerfile_copies_every_workspace_member() -> None:
+    """``uv sync --frozen`` fails in the image when a workspace member is missing."""
+    members = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["uv"][
+        "workspace"
+    ]["members"]
+    text = (REPO / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    copied = {
+        source.rstrip("/")
+        for line in re.findall(r"^COPY\s+(?!--from)(.+)$", text, re.MULTILINE)
+        for source in line.split()[:-1]
+    }
+    for member in members:
+        root = member.split("/", 1)[0]
+        assert root in copied, f"workspace member {member}: COPY {root} is missing"
+
+
+def test_emulators_run_their_package_and_probe_their_port() -> None:
+    for name, (module, port) in EMULATORS.items():
+        service = _services()[name]
+        assert service["command"] == ["python", "-m", module]
+        assert (REPO / "sim" / "shopify" / "src" / module / "__main__.py").is_file()
+        env = _environment(service)
+        assert env["SHOPIFY_SIM_HOST"] == "0.0.0.0"
+        assert env["SHOPIFY_SIM_PORT"] == str(port)
+        assert f"{port}:{port}" in [str(p) for p in service.get("ports", [])]
+        assert f"127.0.0.1:{port}/health" in " ".join(service["healthcheck"]["test"])
 
 
 def test_every_app_runs_an_existing_service_package() -> None:

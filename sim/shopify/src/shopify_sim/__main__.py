@@ -2,7 +2,7 @@
 
 Settings come from ``SHOPIFY_SIM_*`` environment variables (``settings.SimSettings``);
 a command-line option overrides its variable. With no ``--shop`` and no ``--config``
-the emulator serves one demo shop and prints its domain and access token.
+the emulator serves one demo shop and prints its domain and (published) access token.
 """
 
 from __future__ import annotations
@@ -216,8 +216,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     state = build_state(settings)
     for shop in state.shops.values():
+        # Only the published demo token is shown: configured tokens are secrets.
+        token = shop.access_token if shop.domain == DEMO_SHOP.domain else "(configured)"
         print(
-            f"shop {shop.domain} plan={shop.plan} token={shop.access_token} "
+            f"shop {shop.domain} plan={shop.plan} token={token} "
             f"endpoint=http://{settings.host}:{settings.port}/admin/api/2026-10/graphql.json",
             flush=True,
         )
