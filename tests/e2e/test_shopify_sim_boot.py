@@ -4,48 +4,21 @@ and SIGTERM stops it cleanly."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 from shopify_client import ShopifyAuthError, ShopifyClient, variants_by_sku
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _tail(path: Path, chars: int = 3000) -> str:
-    return path.read_text()[-chars:]
-
-
-async def _until_up(base: str, proc: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + 30
-    async with httpx.AsyncClient(base_url=base, timeout=2) as http:
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(f"exited with {proc.returncode}:\n{_tail(log_path)}")
-            try:
-                if (await http.get("/health")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    pytest.fail(f"no /health within 30 s:\n{_tail(log_path)}")
+from tests.e2e.processes import free_port, stop, tail, until_up
 
 
 async def test_emulator_process_serves_the_client_and_stops(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     shops = [
         {"domain": "demo.myshopify.com", "access_token": "shpat_demo_access_token",
@@ -64,7 +37,8 @@ async def test_emulator_process_serves_the_client_and_stops(tmp_path: Path) -> N
             stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:
-        await _until_up(base, proc, log_path)
+        async with httpx.AsyncClient(base_url=base, timeout=2) as http:
+            await until_up(http, proc, log_path, within_s=30)
         async with ShopifyClient(
             "demo.myshopify.com", "shpat_demo_access_token", base_url=base
         ) as client:
@@ -78,13 +52,8 @@ async def test_emulator_process_serves_the_client_and_stops(tmp_path: Path) -> N
             with pytest.raises(ShopifyAuthError):
                 await variants_by_sku(client, "TEE-M")
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            code = proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
-    output = _tail(log_path, 100_000)
+        code = stop(proc)
+    output = tail(log_path, 100_000)
     assert code in (0, -signal.SIGTERM), output[-2000:]
     assert "Application shutdown complete." in output
     assert "shop demo.myshopify.com plan=standard token=shpat_demo_access_token" in output
