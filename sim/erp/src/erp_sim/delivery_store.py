@@ -7,7 +7,7 @@ transaction stays open across an HTTP call.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 
@@ -16,7 +16,7 @@ import asyncpg
 # collision only makes two companies take turns.
 LOCK_NAMESPACE = 0x45525053
 
-Conn = asyncpg.Connection[Any] | asyncpg.pool.PoolConnectionProxy[Any]
+Conn: TypeAlias = "asyncpg.Connection[Any] | asyncpg.pool.PoolConnectionProxy[Any]"
 
 
 @dataclass(frozen=True, slots=True)

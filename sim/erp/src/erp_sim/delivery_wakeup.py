@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 import structlog
@@ -21,7 +21,7 @@ from erp_sim.delivery_wire import short_error
 log = structlog.get_logger("erp_sim.delivery")
 
 CHANNEL = "outbox"
-Listener = asyncpg.pool.PoolConnectionProxy[Any]
+Listener: TypeAlias = "asyncpg.pool.PoolConnectionProxy[Any]"
 
 
 class Wakeup:
