@@ -206,3 +206,15 @@ async def test_run_once_with_nothing_to_do(fresh_db: str) -> None:
         finally:
             await dispatcher.aclose()
             unreachable.close()
+
+
+async def test_a_retry_falls_due_without_waiting_for_the_poll(rig: Rig) -> None:
+    rig.receiver.secrets["acme"] = SECRET
+    rig.receiver.fail_next = 1
+    await add_company(rig.pool, "acme", rig.event_url)
+    await insert_events(rig.pool, "acme", interleaved(["TEE"], 3))
+    started = time.monotonic()
+    async with running(rig.pool, poll_interval_s=30, retry_base_s=0.1, retry_max_s=0.2):
+        await delivered_all(rig, "acme", 5)
+    assert time.monotonic() - started < 3
+    assert [r.status for r in rig.receiver.requests] == [500, 200]

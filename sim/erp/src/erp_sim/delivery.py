@@ -151,6 +151,8 @@ class Dispatcher:
             error = short_error(status=status)
         retry_in = backoff_s(attempt, self._retry_base_s, self._retry_max_s, self._rng)
         await store.mark_failed(conn, ids, error, retry_in)
+        if self._next_due_s is None or retry_in < self._next_due_s:
+            self._next_due_s = retry_in  # so ``run`` wakes for the retry, not the poll
         self.metrics["batches_failed"] += 1
         log.warning("erp_events.failed", error=error, retry_in_s=round(retry_in, 3), **outcome)
         return False
