@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 ARGS ?=
 
-.PHONY: help up down status test lint fmt infra-up infra-down kafka-reset asyncapi bench bench-shopify logs
+.PHONY: help up down status test lint fmt infra-up infra-down kafka-reset asyncapi openapi bench bench-shopify logs
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -52,6 +52,9 @@ kafka-reset: ## stop Kafka and wipe its data (.run/kafka)
 
 asyncapi: ## regenerate docs/asyncapi.json from the topic registry
 	@uv run python -m plumbing.asyncapi docs/asyncapi.json
+
+openapi: ## regenerate the ERP connector API's openapi.json from its operation table
+	@uv run python -m erp_connector.openapi libs/erp/src/erp_connector/openapi.json
 
 bench: ## run the benchmarks against the running servers (make infra-up first)
 	@source deploy/env.sh && uv run python -m bench.pipeline
