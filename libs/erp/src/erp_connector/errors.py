@@ -71,3 +71,8 @@ class ErpUnavailable(ErpError):
         )
         self.reason = reason
         self.attempts = attempts
+
+
+class ErpProtocolError(ErpError):
+    """The ERP answered success with a body the contract does not allow: a bug on its
+    side (or a contract mismatch) that retrying will not fix."""
