@@ -11,10 +11,10 @@ from typing import Any, TypeAlias
 
 import asyncpg
 
-# First key of the two-int advisory lock: "ERPS", so the sim's locks are told apart from
-# anyone else's in the same database. The second key is hashtext(company id); a hash
-# collision only makes two companies take turns.
-LOCK_NAMESPACE = 0x45525053
+# First key of the two-int advisory lock: "ERPD" (delivery), apart from the migration
+# runner's "ERPS" and anyone else's locks in the same database. The second key is
+# hashtext(company id); a hash collision only makes two companies take turns.
+LOCK_NAMESPACE = 0x45525044
 
 Conn: TypeAlias = "asyncpg.Connection[Any] | asyncpg.pool.PoolConnectionProxy[Any]"
 
