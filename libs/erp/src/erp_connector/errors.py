@@ -26,6 +26,7 @@ class ErpPermanentError(ErpError):
     def __init__(self, status: int, problem: Problem, *, operation: str = "") -> None:
         self.status = status
         self.problem = problem
+        self.operation = operation
         super().__init__(self._describe(), operation=operation)
 
     def _describe(self) -> str:
