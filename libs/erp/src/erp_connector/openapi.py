@@ -10,7 +10,6 @@ pydantic names a model ``X-Input``/``X-Output`` only where the two differ.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from http import HTTPStatus
 from pathlib import Path
@@ -28,15 +27,9 @@ from erp_connector.models.events import (
     StockChangedEvent,
 )
 from erp_connector.models.problems import PROBLEM_MEDIA_TYPE, Problem
-from erp_connector.routes import (
-    BASE_PATH,
-    IDEMPOTENCY_HEADER,
-    IF_MATCH_HEADER,
-    OPERATIONS,
-    Operation,
-    Query,
-)
-from erp_connector.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER
+from erp_connector.openapi_parameters import operation_parameters
+from erp_connector.openapi_webhooks import webhooks
+from erp_connector.routes import BASE_PATH, OPERATIONS, Operation
 
 DEFAULT_PATH = Path(__file__).with_name("openapi.json")
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -50,8 +43,6 @@ EVENT_MODELS: tuple[type[BaseModel], ...] = (
     ShipmentCreatedEvent,
     DocumentCancelledEvent,
 )
-_PATH_PARAMETER = re.compile(r"{([^}]+)}")
-
 Key = tuple[type[BaseModel], JsonSchemaMode]
 
 
@@ -83,61 +74,6 @@ def _answer_schema(answer: type[Any], refs: dict[Key, dict[str, Any]]) -> dict[s
     return {"type": "array", "items": ref} if get_origin(answer) is list else ref
 
 
-def _query_parameters(query: type[Query]) -> list[dict[str, Any]]:
-    schema = query.model_json_schema(mode="validation")
-    required = set(schema.get("required", []))
-    parameters = []
-    for name, declared in schema["properties"].items():
-        field_schema = dict(declared)
-        field_schema.pop("title", None)
-        # A query string has no null: an absent parameter is the field's default.
-        branches = field_schema.pop("anyOf", None)
-        if branches is not None:
-            not_null = [b for b in branches if b.get("type") != "null"]
-            if len(not_null) == 1:
-                field_schema.update(not_null[0])
-            else:
-                field_schema["anyOf"] = not_null
-        if field_schema.get("default", 0) is None:
-            del field_schema["default"]
-        parameters.append(
-            {"name": name, "in": "query", "required": name in required, "schema": field_schema}
-        )
-    return parameters
-
-
-def _parameters(operation: Operation) -> list[dict[str, Any]]:
-    parameters: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-        for name in _PATH_PARAMETER.findall(operation.path)
-    ]
-    if operation.query is not None:
-        parameters.extend(_query_parameters(operation.query))
-    if operation.idempotent:
-        parameters.append(
-            {
-                "name": IDEMPOTENCY_HEADER,
-                "in": "header",
-                "required": True,
-                "description": "The caller's key for this effect: the same key answers what "
-                "it made the first time; the same key with another body is a 409.",
-                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-            }
-        )
-    if operation.id == "updateProduct":
-        parameters.append(
-            {
-                "name": IF_MATCH_HEADER,
-                "in": "header",
-                "required": False,
-                "description": "The product version the change was decided on: 409 when "
-                "the product moved on since.",
-                "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"},
-            }
-        )
-    return parameters
-
-
 def _problem_answer(status: int) -> dict[str, Any]:
     return {
         "description": HTTPStatus(status).phrase,
@@ -164,7 +100,7 @@ def _operation(operation: Operation, refs: dict[Key, dict[str, Any]]) -> dict[st
         "tags": list(operation.tags),
         "responses": responses,
     }
-    parameters = _parameters(operation)
+    parameters = operation_parameters(operation)
     if parameters:
         spec["parameters"] = parameters
     if operation.body is not None:
@@ -173,54 +109,6 @@ def _operation(operation: Operation, refs: dict[Key, dict[str, Any]]) -> dict[st
             "content": {JSON: {"schema": refs[(operation.body, "validation")]}},
         }
     return spec
-
-
-def _webhooks(refs: dict[Key, dict[str, Any]]) -> dict[str, Any]:
-    def header(name: str, description: str, pattern: str) -> dict[str, Any]:
-        schema = {"type": "string", "pattern": pattern}
-        return {
-            "name": name,
-            "in": "header",
-            "required": True,
-            "description": description,
-            "schema": schema,
-        }
-
-    return {
-        "changeEvents": {
-            "post": {
-                "operationId": "changeEvents",
-                "summary": "Change events the ERP posts to the platform's gateway",
-                "description": "Sent to POST /erp/{tenant}/events on the gateway, at least "
-                "once and in order per entity. Signed with the tenant's secret: hex "
-                "HMAC-SHA256 over the timestamp, a dot and the raw body. A non-2xx answer "
-                "means nothing was stored: send the same batch again later.",
-                "security": [],
-                "parameters": [
-                    header(
-                        SIGNATURE_HEADER,
-                        "hex HMAC-SHA256 of `<timestamp>.<body>`",
-                        "^[0-9a-fA-F]{64}$",
-                    ),
-                    header(
-                        TIMESTAMP_HEADER,
-                        "Unix seconds; refused when more than 300 s away",
-                        "^[0-9]{1,12}$",
-                    ),
-                ],
-                "requestBody": {
-                    "required": True,
-                    "content": {JSON: {"schema": refs[(EventBatch, "validation")]}},
-                },
-                "responses": {
-                    "200": {"description": "Stored: the events will be processed"},
-                    "401": {"description": "Signature or timestamp refused"},
-                    "422": {"description": "Not an event batch"},
-                    "503": {"description": "Could not be stored now: retry with backoff"},
-                },
-            }
-        }
-    }
 
 
 def document() -> dict[str, Any]:
@@ -246,7 +134,7 @@ def document() -> dict[str, Any]:
         "security": [{SECURITY_SCHEME: []}],
         "tags": [{"name": tag} for tag in dict.fromkeys(t for o in OPERATIONS for t in o.tags)],
         "paths": paths,
-        "webhooks": _webhooks(refs),
+        "webhooks": webhooks(refs[(EventBatch, "validation")]),
         "components": {
             "schemas": defs,
             "securitySchemes": {
