@@ -133,3 +133,16 @@ async def test_unavailable_is_logged_with_operation_status_and_reason() -> None:
     assert final["status"] == 502
     assert final["reason"] == "HTTP 502"
     assert final["log_level"] == "warning"
+
+
+async def test_a_problem_with_a_type_we_do_not_know_keeps_its_field_errors() -> None:
+    body = {
+        "type": "https://erp.example/problems/bad-line",
+        "title": "Bad line",
+        "status": 422,
+        "errors": [{"field": "lines[1].tax_code", "reason": "no such tax"}],
+    }
+    erp, _ = make_erp(ScriptedErp([httpx.Response(422, json=body)]))
+    with pytest.raises(ErpValidationError) as caught:
+        await erp.create_sales_document(DOCUMENT_IN, idempotency_key="order-1")
+    assert caught.value.fields == [("lines[1].tax_code", "no such tax")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
+from typing import Any, get_args
 
 import httpx
 from pydantic import ValidationError
@@ -57,9 +58,31 @@ def problem_of(response: httpx.Response) -> Problem:
         detail = " ".join(text.split())[:_EXCERPT] or None
     else:
         if isinstance(parsed, dict):
+            lenient = _lenient_problem(parsed, status)
+            if lenient is not None:
+                return lenient
             found = [parsed.get(k) for k in ("detail", "message", "error", "title")]
             detail = next((str(v)[:_EXCERPT] for v in found if isinstance(v, str | int)), None)
     return Problem(title=_phrase(status), status=min(max(status, 400), 599), detail=detail)
+
+
+def _lenient_problem(parsed: dict[str, Any], status: int) -> Problem | None:
+    """A problem+json with a ``type`` we do not know (or no title/status) keeps its
+    field errors: only the unknown parts are replaced."""
+    looks_like_problem = {"type", "title", "errors"} & parsed.keys()
+    if not looks_like_problem or not isinstance(parsed.get("errors", []), list):
+        return None
+    known = get_args(Problem.model_fields["type"].annotation)
+    candidate = {
+        **parsed,
+        "type": parsed.get("type") if parsed.get("type") in known else "about:blank",
+        "title": parsed.get("title") if isinstance(parsed.get("title"), str) else _phrase(status),
+        "status": min(max(status, 400), 599),
+    }
+    try:
+        return Problem.model_validate(candidate)
+    except ValidationError:
+        return None
 
 
 def error_for(response: httpx.Response, operation: str) -> ErpPermanentError:
