@@ -3,6 +3,8 @@ database over ASGI with its lifespan running, a demo company and a second compan
 
 from __future__ import annotations
 
+import contextlib
+import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -10,7 +12,6 @@ from typing import Any
 
 import asyncpg
 import httpx
-import pytest
 from erp_sim.app import create_app
 from erp_sim.settings import DEMO_API_KEY, SimSettings
 
@@ -23,8 +24,11 @@ class Rig:
     other: httpx.AsyncClient  # authenticated as company "other" (demo data too)
     db: asyncpg.Connection[Any]
 
-    async def create(self, path: str, body: dict[str, Any], key: str | None = None) -> httpx.Response:
-        return await self.client.post(path, json=body, headers={"Idempotency-Key": key or uuid.uuid4().hex})
+    async def create(
+        self, path: str, body: dict[str, Any], key: str | None = None
+    ) -> httpx.Response:
+        headers = {"Idempotency-Key": key or uuid.uuid4().hex}
+        return await self.client.post(path, json=body, headers=headers)
 
     async def level(self, sku: str, warehouse: str) -> tuple[int, int]:
         row = await self.db.fetchrow(
@@ -39,8 +43,6 @@ class Rig:
         return int(await self.db.fetchval("SELECT coalesce(max(id), 0) FROM outbox"))
 
     async def outbox_since(self, after: int, event_type: str | None = None) -> list[dict[str, Any]]:
-        import json  # noqa: PLC0415
-
         rows = await self.db.fetch(
             "SELECT body::text AS body FROM outbox WHERE id > $1 "
             "AND ($2::text IS NULL OR event_type = $2) ORDER BY id",
@@ -50,8 +52,9 @@ class Rig:
         return [json.loads(r["body"]) for r in rows]
 
 
-@pytest.fixture
-async def rig(fresh_db: str) -> AsyncIterator[Rig]:
+@contextlib.asynccontextmanager
+async def running_sim(fresh_db: str) -> AsyncIterator[Rig]:
+    """The app with its lifespan on ``fresh_db``: company ``demo`` and company ``other``."""
     settings = SimSettings(database_url=fresh_db, demo=True, deliver=False)
     app = create_app(settings)
     async with app.router.lifespan_context(app):

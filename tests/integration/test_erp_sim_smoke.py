@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
-from tests.integration.test_erp_sim_api_rig import Rig, order_body, rig  # noqa: F401
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.integration.test_erp_sim_api_rig import Rig, order_body, running_sim
+
+
+@pytest.fixture
+async def rig(fresh_db: str) -> AsyncIterator[Rig]:
+    async with running_sim(fresh_db) as r:
+        yield r
 
 
 async def test_reads(rig: Rig) -> None:
-    for path in ("/v1/products", "/v1/warehouses", "/v1/stock", "/v1/stock/movements", "/v1/taxes",
-                 "/v1/currencies", "/v1/payment-methods", "/v1/document-types",
-                 "/v1/customers/general-public", "/v1/shipments", "/v1/products/by-sku/CAP"):
+    for path in (
+        "/v1/products",
+        "/v1/warehouses",
+        "/v1/stock",
+        "/v1/stock/movements",
+        "/v1/taxes",
+        "/v1/currencies",
+        "/v1/payment-methods",
+        "/v1/document-types",
+        "/v1/customers/general-public",
+        "/v1/shipments",
+        "/v1/products/by-sku/CAP",
+    ):
         answer = await rig.client.get(path)
         assert answer.status_code == 200, (path, answer.text)
 
@@ -18,4 +38,9 @@ async def test_create_document(rig: Rig) -> None:
     assert answer.status_code == 201, answer.text
     doc = answer.json()
     assert doc["number"] == "REM-1"
-    assert doc["totals"] == {"subtotal": "398.00", "discount": "0.00", "tax": "63.68", "total": "461.68"}
+    assert doc["totals"] == {
+        "subtotal": "398.00",
+        "discount": "0.00",
+        "tax": "63.68",
+        "total": "461.68",
+    }
