@@ -41,7 +41,8 @@ class Spec:
 
 
 async def apply(conn: Conn, company_id: str, specs: list[Spec]) -> list[Movement]:
-    """Writes the movements in order and returns them with their resulting quantities."""
+    """Writes the movements in order and returns the contract ones (not reservations)
+    with their resulting quantities."""
     if not specs:
         return []
     touched = sorted(
@@ -119,13 +120,13 @@ async def apply(conn: Conn, company_id: str, specs: list[Spec]) -> list[Movement
             spec.note,
             [r.model_dump(mode="json") for r in resulting],
         )
+        if spec.kind not in CONTRACT_KINDS:
+            continue
         movement = _movement(row)
         movements.append(movement)
-        if spec.kind in CONTRACT_KINDS:
-            for r in resulting:
-                await events.emit(
-                    conn, company_id, events.stock_changed(_changed(movement, r, shopify))
-                )
+        for r in resulting:
+            event = events.stock_changed(_changed(movement, r, shopify))
+            await events.emit(conn, company_id, event)
     return movements
 
 
