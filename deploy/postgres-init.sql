@@ -14,3 +14,7 @@ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = name)\gexec
 
 SELECT format('ALTER DATABASE %I OWNER TO shopsync', name)
 FROM unnest(ARRAY['catalog', 'inventory', 'orders', 'erp', 'shopsync_test']) AS name\gexec
+
+-- Tests drop their throwaway databases WITH (FORCE); an autovacuum worker still in one
+-- counts as another role's session, which only pg_signal_backend may end.
+GRANT pg_signal_backend TO shopsync;

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The four services as background processes on this machine, each with its own database,
-# and the Shopify emulator (sim/shopify) they talk to locally.
+# and the emulators they talk to locally: Shopify (sim/shopify) and a reference ERP (sim/erp).
 #   deploy/services.sh start|stop|status
 # Needs Kafka and Postgres up (deploy/kafka.sh start, deploy/postgres.sh start).
 # Ports: GATEWAY_HTTP_PORT (8080), CATALOG_HTTP_PORT (8091), INVENTORY_HTTP_PORT (8092),
-# ORDERS_HTTP_PORT (8093), SHOPIFY_SIM_PORT (8081); values already in the environment win.
+# ORDERS_HTTP_PORT (8093), SHOPIFY_SIM_PORT (8081), ERP_SIM_PORT (8082); values already in
+# the environment win.
 set -euo pipefail
 # shellcheck source=deploy/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
-SERVICES=(gateway catalog inventory orders shopify_sim)
+SERVICES=(gateway catalog inventory orders shopify_sim erp_sim)
 PIDS="$RUN_DIR/pids"
 LOGS="$RUN_DIR/logs"
 HEALTH_TIMEOUT="${SERVICES_HEALTH_TIMEOUT:-60}"
@@ -17,13 +18,14 @@ mkdir -p "$PIDS" "$LOGS"
 
 port_of() {
   local var="${1^^}_HTTP_PORT" default
-  [ "$1" = shopify_sim ] && var=SHOPIFY_SIM_PORT
+  case "$1" in shopify_sim | erp_sim) var="${1^^}_PORT" ;; esac
   case "$1" in
     gateway) default=8080 ;;
     catalog) default=8091 ;;
     inventory) default=8092 ;;
     orders) default=8093 ;;
     shopify_sim) default=8081 ;;
+    erp_sim) default=8082 ;;
     *) die "unknown service $1" ;;
   esac
   echo "${!var:-$default}"
@@ -57,6 +59,10 @@ start_one() {
   local -a env=(KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP_SERVERS" "${svc^^}_HTTP_PORT=$port")
   if [ "$svc" = shopify_sim ]; then
     env=(-u DATABASE_URL "SHOPIFY_SIM_PORT=$port")  # in-memory shops, demo data seeded
+  elif [ "$svc" = erp_sim ]; then
+    # its own database; the demo company's change events go to the gateway
+    env=(-u DATABASE_URL "ERP_SIM_PORT=$port" "ERP_SIM_DATABASE_URL=$PG_BASE_URL/erp"
+      "ERP_SIM_EVENT_URL=${ERP_SIM_EVENT_URL:-http://127.0.0.1:$(port_of gateway)/erp/demo/events}")
   elif [ "$svc" = gateway ]; then
     env=(-u DATABASE_URL "${env[@]}")  # the gateway owns no database
   else
@@ -102,13 +108,15 @@ table() {
   local svc base
   printf '\n%-10s %-30s %-31s %s\n' service health metrics log
   for svc in "${SERVICES[@]}"; do
-    [ "$svc" = shopify_sim ] && continue
+    case "$svc" in shopify_sim | erp_sim) continue ;; esac
     base="http://127.0.0.1:$(port_of "$svc")"
     printf '%-10s %-30s %-31s %s\n' "$svc" "$base/health" "$base/metrics" "${LOGS#"$REPO"/}/$svc.log"
   done
   base="http://127.0.0.1:$(port_of shopify_sim)"
   printf '\n%-10s %s/admin/api/2026-10/graphql.json\n' shopify "$base"
   printf '%-10s shop demo.myshopify.com, token shpat_demo_access_token, merchant actions %s/_sim/\n' '' "$base"
+  base="http://127.0.0.1:$(port_of erp_sim)"
+  printf '%-10s %s/v1/ (company demo, API key erp_demo_api_key), operator actions %s/_erp/\n' erp "$base" "$base"
   printf '\n%-10s %s\n' kafka "$KAFKA_BOOTSTRAP_SERVERS"
   printf '%-10s %s/{%s}\n\n' postgres "$PG_BASE_URL" "$(IFS=,; echo "${PG_DATABASES[*]}")"
 }

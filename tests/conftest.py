@@ -8,6 +8,7 @@ Without either a test that needs a server is skipped on a laptop and FAILS in CI
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -93,7 +94,16 @@ async def fresh_db(database_url: str) -> AsyncIterator[str]:
     yield _with_database(database_url, name)
     admin = await asyncpg.connect(database_url)
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for attempt in range(10):
+            try:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                break
+            except asyncpg.InsufficientPrivilegeError:
+                # An autovacuum worker in the database, and a role without
+                # pg_signal_backend (deploy/postgres-init.sql grants it): it ends soon.
+                if attempt == 9:
+                    raise
+                await asyncio.sleep(0.5)
     finally:
         await admin.close()
 

@@ -24,7 +24,7 @@ INIT_SQL = REPO / "deploy" / "postgres-init.sql"
 APPS = {"gateway": 8080, "catalog": 8091, "inventory": 8092, "orders": 8093}
 WITH_DATABASE = {"catalog", "inventory", "orders"}
 INFRA = {"kafka", "postgres"}
-EMULATORS = {"shopify-sim": ("shopify_sim", 8081)}
+EMULATORS = {"shopify-sim": ("shopify_sim", 8081), "erp-sim": ("erp_sim", 8082)}
 
 
 def _compose() -> dict[str, Any]:
@@ -125,10 +125,11 @@ def test_emulators_run_their_package_and_probe_their_port() -> None:
     for name, (module, port) in EMULATORS.items():
         service = _services()[name]
         assert service["command"] == ["python", "-m", module]
-        assert (REPO / "sim" / "shopify" / "src" / module / "__main__.py").is_file()
+        folder = REPO / "sim" / name.removesuffix("-sim")
+        assert (folder / "src" / module / "__main__.py").is_file()
         env = _environment(service)
-        assert env["SHOPIFY_SIM_HOST"] == "0.0.0.0"
-        assert env["SHOPIFY_SIM_PORT"] == str(port)
+        assert env[f"{module.upper()}_HOST"] == "0.0.0.0"
+        assert env[f"{module.upper()}_PORT"] == str(port)
         assert f"{port}:{port}" in [str(p) for p in service.get("ports", [])]
         assert f"127.0.0.1:{port}/health" in " ".join(service["healthcheck"]["test"])
 
@@ -144,6 +145,12 @@ def test_every_app_runs_an_existing_service_package() -> None:
         package = REPO / "services" / name / "src" / name
         assert (package / "__init__.py").is_file(), f"{package} is not a package"
         assert (package / "__main__.py").is_file(), f"{package} has no __main__.py"
+
+
+def test_the_reference_erp_has_its_own_database() -> None:
+    env = _environment(_services()["erp-sim"])
+    assert env["ERP_SIM_DATABASE_URL"] == "postgresql://shopsync:shopsync@postgres:5432/erp"
+    assert _services()["erp-sim"]["depends_on"]["postgres"]["condition"] == "service_healthy"
 
 
 def test_apps_wait_for_healthy_servers() -> None:

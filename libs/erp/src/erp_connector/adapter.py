@@ -7,6 +7,7 @@ not know, so an ERP can add fields without breaking the platform.
 
 from __future__ import annotations
 
+from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
@@ -81,6 +82,17 @@ class HttpErp:
     async def aclose(self) -> None:
         if self._owns_http:
             await self._http.aclose()
+
+    async def __aenter__(self) -> HttpErp:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
 
     async def _call(self, answer: type[T], operation_id: str, **request: Any) -> T:
         response = await self._transport.call(operation_id, **request)

@@ -8,7 +8,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from erp_connector.models.common import ExternalRefs
+from erp_connector.models.common import ExternalRefsOut
 from erp_connector.models.documents import CreditNote, CreditNoteIn, Line, SalesDocument, Totals
 from erp_connector.models.events import DocumentCancelled
 
@@ -86,7 +86,7 @@ def render(r: Any) -> CreditNote:
         shipping=None if r["shipping"] is None else Line.model_validate(r["shipping"]),
         restock=r["restock"],
         totals=Totals.model_validate(r["totals"]),
-        external_refs=ExternalRefs.model_validate(r["external_refs"]),
+        external_refs=ExternalRefsOut.model_validate(r["external_refs"]),
         created_at=r["created_at"],
     )
 

@@ -10,7 +10,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from erp_connector.models.common import ExternalRefs
+from erp_connector.models.common import ExternalRefsOut
 from erp_connector.models.documents import Line, SalesDocument, SalesDocumentIn, Totals
 
 from erp_sim import store_catalog, store_reference, store_stock, totals
@@ -30,7 +30,7 @@ def render(r: Any) -> SalesDocument:
         warehouse=r["warehouse"],
         lines=[Line.model_validate(x) for x in r["lines"]],
         shipping=None if r["shipping"] is None else Line.model_validate(r["shipping"]),
-        external_refs=ExternalRefs.model_validate(r["external_refs"]),
+        external_refs=ExternalRefsOut.model_validate(r["external_refs"]),
         totals=Totals.model_validate(r["totals"]),
         created_at=r["created_at"],
         cancelled_at=r["cancelled_at"],

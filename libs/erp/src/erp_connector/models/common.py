@@ -64,3 +64,11 @@ class ExternalRefs(Wire):
     shopify_order_id: Annotated[str, Field(pattern=r"^[0-9]{1,20}$")] | None = None
     shopify_order_name: Annotated[str, Field(max_length=64)] | None = None
     shopify_refund_id: Annotated[str, Field(pattern=r"^[0-9]{1,20}$")] | None = None
+
+
+class ExternalRefsOut(Out):
+    """``ExternalRefs`` as answers carry them: fields an ERP adds are ignored, not refused."""
+
+    shopify_order_id: str | None = None
+    shopify_order_name: str | None = None
+    shopify_refund_id: str | None = None

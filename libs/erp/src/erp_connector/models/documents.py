@@ -18,6 +18,7 @@ from erp_connector.models.common import (
     Code,
     CurrencyCode,
     ExternalRefs,
+    ExternalRefsOut,
     Out,
     Sku,
     Timestamp,
@@ -91,7 +92,7 @@ class SalesDocument(Out):
     warehouse: str
     lines: list[Line]
     shipping: Line | None
-    external_refs: ExternalRefs
+    external_refs: ExternalRefsOut
     totals: Totals
     created_at: Timestamp
     cancelled_at: Timestamp | None
@@ -126,5 +127,5 @@ class CreditNote(Out):
     shipping: Line | None
     restock: bool
     totals: Totals
-    external_refs: ExternalRefs
+    external_refs: ExternalRefsOut
     created_at: Timestamp

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from erp_connector.models.common import ExternalRefs, Out, Timestamp
+from erp_connector.models.common import ExternalRefsOut, Out, Timestamp
 from erp_connector.models.shipments import Shipment
 from erp_connector.models.stock import MovementType
 
@@ -52,7 +52,7 @@ class CustomerChanged(Out):
 class DocumentCancelled(Out):
     document_id: str
     number: str
-    external_refs: ExternalRefs
+    external_refs: ExternalRefsOut
     reason: str
 
 
