@@ -1,11 +1,10 @@
 """The acceptance test of the outbox: killing the ERP process mid-delivery and restarting
-it loses no event. Real processes: a dispatcher in a child Python process, SIGKILLed
-while the receiver holds one of its requests, then started again."""
+it loses no event. Real processes: ``python -m erp_sim``, SIGKILLed while the receiver
+holds one of its requests, then started again on the same database."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from collections import Counter
@@ -21,24 +20,10 @@ from tests.integration.test_erp_sim_delivery_rig import (
     interleaved,
     make_rig,
     pending,
+    reserve_port,
     until,
     until_async,
 )
-
-# Until `python -m erp_sim` runs the dispatcher in its lifespan: the same dispatcher, alone.
-RUNNER = """
-import asyncio, os
-import asyncpg
-from erp_sim.delivery import running
-
-async def main() -> None:
-    pool = await asyncpg.create_pool(os.environ["DATABASE_URL"], min_size=1, max_size=4)
-    async with running(pool, batch_size=5, poll_interval_s=0.05, retry_base_s=0.05,
-                       retry_max_s=0.2):
-        await asyncio.Event().wait()
-
-asyncio.run(main())
-"""
 
 
 @pytest.fixture
@@ -48,12 +33,19 @@ async def rig(fresh_db: str) -> AsyncIterator[Rig]:
 
 
 async def start_erp(database_url: str) -> asyncio.subprocess.Process:
-    env = {**os.environ, "DATABASE_URL": database_url}
+    """The reference ERP as a user runs it; the company's event URL is in its database."""
+    sock = reserve_port()
+    port = sock.getsockname()[1]
+    sock.close()  # the ERP binds it next; a tiny race, acceptable in a test
     return await asyncio.create_subprocess_exec(
         sys.executable,
-        "-c",
-        RUNNER,
-        env=env,
+        "-m",
+        "erp_sim",
+        "--database-url",
+        database_url,
+        "--port",
+        str(port),
+        "--no-demo",
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )

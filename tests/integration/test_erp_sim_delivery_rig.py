@@ -20,6 +20,7 @@ from typing import Any
 import asyncpg
 import erp_sim
 import uvicorn
+from erp_sim.migrations import migrate
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,20 +28,13 @@ from starlette.routing import Route
 
 SECRET = "test-erp-event-secret"
 MIGRATIONS = Path(erp_sim.__file__).parent / "migrations"
-# Until the sim's own migration runner and 0001_core.sql exist: the columns delivery reads.
-_MINIMAL_CORE = """
-CREATE TABLE IF NOT EXISTS companies (
-    id text PRIMARY KEY, event_url text, event_secret text
-)
-"""
 
 
 async def apply_schema(url: str) -> None:
+    """The reference ERP's own migrations, as ``python -m erp_sim`` applies them."""
     conn = await asyncpg.connect(url)
     try:
-        await conn.execute(_MINIMAL_CORE)
-        for name in ("0002_outbox.sql", "0003_outbox_notify.sql"):
-            await conn.execute((MIGRATIONS / name).read_text())
+        await migrate(conn)
     finally:
         await conn.close()
 
