@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 from erp_connector import HttpErp, RetryPolicy
 from erp_connector.models.catalog import Price, Product, ProductIn, Variant, VariantIn
-from erp_connector.models.common import ExternalRefs
+from erp_connector.models.common import ExternalRefs, ExternalRefsOut
 from erp_connector.models.customers import Customer
 from erp_connector.models.documents import Line, LineIn, SalesDocument, SalesDocumentIn, Totals
 from erp_connector.models.reference import Currency, DocumentTypeInfo, PaymentMethod, Tax
@@ -113,7 +113,7 @@ TOTALS = Totals(subtotal=Decimal("199.00"), discount=Decimal(0), tax=Decimal("31
 DOCUMENT = SalesDocument(
     id="D1", number="F-1", type="invoice", status="open", customer_id="C1", currency="MXN",
     payment_method="CARD", warehouse="W1", lines=[LINE], shipping=None,
-    external_refs=ExternalRefs(shopify_order_id="1001"), totals=TOTALS, created_at=WHEN,
+    external_refs=ExternalRefsOut(shopify_order_id="1001"), totals=TOTALS, created_at=WHEN,
     cancelled_at=None,
 )  # fmt: skip
 CREDIT_NOTE = {
