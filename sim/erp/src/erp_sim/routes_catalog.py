@@ -12,26 +12,14 @@ from erp_connector.routes import IF_MATCH_HEADER
 from erp_sim import store_catalog, store_reference, store_stock
 from erp_sim.api import Call, Handler
 from erp_sim.db import Conn
+from erp_sim.feeds import cursor, page
 from erp_sim.problems import invalid, not_found
-
-
-def cursor(since: str | None) -> int:
-    """Feed cursors are the decimal position of the last item seen."""
-    if since is None or since == "":
-        return 0
-    if not since.isdigit() or len(since) > 18:
-        raise invalid("since", "not a cursor this feed returned")
-    return int(since)
 
 
 async def list_products(conn: Conn, call: Call) -> Page[Product]:
     start = cursor(call.query.since)
     rows = await store_catalog.since(conn, call.company_id, start, call.query.limit + 1)
-    items = rows[: call.query.limit]
-    last = items[-1][0] if items else start
-    return Page[Product](
-        items=[p for _, p in items], next_cursor=str(last), has_more=len(rows) > len(items)
-    )
+    return page(rows, call.query.limit, start)
 
 
 async def get_by_sku(conn: Conn, call: Call) -> Product:
@@ -75,9 +63,7 @@ async def list_stock(conn: Conn, call: Call) -> Any:
 async def list_movements(conn: Conn, call: Call) -> Page[Movement]:
     start = cursor(call.query.since)
     rows = await store_stock.movements_since(conn, call.company_id, start, call.query.limit + 1)
-    items = rows[: call.query.limit]
-    last = items[-1].id if items else start
-    return Page[Movement](items=items, next_cursor=str(last), has_more=len(rows) > len(items))
+    return page([(m.id, m) for m in rows], call.query.limit, start)
 
 
 async def create_movement(conn: Conn, call: Call) -> Movement:

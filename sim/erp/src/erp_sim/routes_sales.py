@@ -19,8 +19,8 @@ from erp_sim import (
 )
 from erp_sim.api import Call, Handler
 from erp_sim.db import Conn
+from erp_sim.feeds import cursor, page
 from erp_sim.problems import invalid, not_found
-from erp_sim.routes_catalog import cursor
 
 _EXTERNAL_REF = re.compile(r"^[A-Za-z0-9:._/-]{1,128}$")  # customers.ExternalRef
 
@@ -66,11 +66,7 @@ async def list_shipments(conn: Conn, call: Call) -> Page[Shipment]:
     q = call.query
     start = cursor(q.since)
     rows = await store_shipments.since(conn, call.company_id, start, q.limit + 1, q.document_id)
-    items = rows[: q.limit]
-    last = items[-1][0] if items else start
-    return Page[Shipment](
-        items=[s for _, s in items], next_cursor=str(last), has_more=len(rows) > len(items)
-    )
+    return page(rows, q.limit, start)
 
 
 async def get_shipment(conn: Conn, call: Call) -> Shipment:
