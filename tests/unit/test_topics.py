@@ -35,6 +35,9 @@ def test_each_event_type_has_exactly_one_route() -> None:
         ("inventory_levels/update", {"inventory_item_id": 9}, "shopify.inventory.v1", "9"),
         ("customers/redact", {"customer": {"id": 5}}, "shopify.compliance.v1", "5"),
         ("stock.changed", {"sku": "TSHIRT-M"}, "erp.stock.v1", "TSHIRT-M"),
+        ("product.changed", {"code": "TSHIRT"}, "erp.products.v1", "TSHIRT"),
+        ("customer.changed", {"id": "C-7"}, "erp.customers.v1", "C-7"),
+        ("shipment.created", {"id": "S-1", "document_id": "D-1"}, "erp.documents.v1", "D-1"),
     ],
 )
 def test_routes_key_by_the_entity(

@@ -100,7 +100,7 @@ SHOPIFY_COMPLIANCE = Topic(
 )
 ERP_PRODUCTS = Topic(
     name="erp.products.v1",
-    key_entity="SKU",
+    key_entity="ERP product code",
     description="Products changed in the ERP.",
     event_types=("product.changed",),
 )
@@ -112,7 +112,7 @@ ERP_STOCK = Topic(
 )
 ERP_CUSTOMERS = Topic(
     name="erp.customers.v1",
-    key_entity="ERP customer reference",
+    key_entity="ERP customer id",
     description="Customers changed in the ERP.",
     event_types=("customer.changed",),
 )
@@ -169,9 +169,10 @@ def _routes() -> dict[str, Route]:
         "customers/redact": ("customer", "id"),
         "customers/data_request": ("customer", "id"),
         "shop/redact": ("shop_id",),
-        "product.changed": ("sku",),
+        # ERP events: the key field of the event's ``data`` (erp_connector.models.events)
+        "product.changed": ("code",),
         "stock.changed": ("sku",),
-        "customer.changed": ("reference",),
+        "customer.changed": ("id",),
         "shipment.created": ("document_id",),
         "document.cancelled": ("document_id",),
     }
