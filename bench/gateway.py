@@ -214,7 +214,9 @@ class GatewayProcess:
     async def stop(self, within: float = 30.0) -> int | None:
         if self.proc is None or self.proc.returncode is not None:
             return self.proc.returncode if self.proc else None
-        self.proc.send_signal(signal.SIGTERM)
+        # uvicorn re-raises the signal after its graceful shutdown: SIGINT becomes a
+        # KeyboardInterrupt that lets cProfile write its file, SIGTERM would not.
+        self.proc.send_signal(signal.SIGINT if self.profile_to else signal.SIGTERM)
         try:
             await asyncio.wait_for(self.proc.wait(), within)
         except TimeoutError:
