@@ -41,6 +41,7 @@ class Answer:
     event_id: str | None = None
     events: int = 0
     headers: dict[str, str] = field(default_factory=dict)
+    detail: str | None = None  # for the log line only (why Kafka refused)
 
     def reject(self, rejection: Rejection) -> Answer:
         self.status = rejection.status
@@ -48,7 +49,8 @@ class Answer:
         self.outcome = OUTCOMES.get(rejection.status, "rejected")
         return self
 
-    def unavailable(self, retry_after_s: int) -> Answer:
+    def unavailable(self, retry_after_s: int, failure: PublishFailed) -> Answer:
+        self.detail = str(failure)
         self.status = 503
         self.body = {"error": "unavailable", "message": "Kafka did not acknowledge; retry"}
         self.outcome = "unavailable"
@@ -96,8 +98,8 @@ class Gateway:
             return answer.reject(rejection)
         try:
             await self.publisher.publish([record])
-        except PublishFailed:
-            return answer.unavailable(self.retry_after_s)
+        except PublishFailed as failure:
+            return answer.unavailable(self.retry_after_s, failure)
         answer.events = 1
         answer.body = {"status": "accepted", "id": webhook_id, "topic": record.topic}
         return answer
@@ -137,9 +139,9 @@ class Gateway:
             )
         try:
             await self.publisher.publish([o.record for o in outcomes if o.record is not None])
-        except PublishFailed:
+        except PublishFailed as failure:
             self.replay.release(replay_key)  # its retry is a retry, not a replay
-            return answer.unavailable(self.retry_after_s)
+            return answer.unavailable(self.retry_after_s, failure)
         answer.body = {"results": results}
         return answer
 

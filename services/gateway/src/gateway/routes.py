@@ -167,5 +167,6 @@ class GatewayRoutes:
             status=answer.status,
             outcome=answer.outcome,
             error=answer.body.get("error"),
+            detail=answer.detail,
             latency_ms=round(elapsed * 1000, 2),
         )
