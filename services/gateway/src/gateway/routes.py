@@ -28,7 +28,9 @@ unless the answer is 200):
                                by this process within twice the tolerance (bounded LRU;
                                across instances the consumers' inboxes drop the duplicate)
   404     not_found            no such route (405 method_not_allowed: not a POST)
-  413     body_too_large       over GATEWAY_MAX_BODY_BYTES (5 MiB); the connection is closed
+  413     body_too_large       over GATEWAY_MAX_BODY_BYTES (5 MiB); never kept in memory;
+                               the rest is read and dropped (at most 64 MiB or
+                               2 s), then the connection is closed
   422     no_entity_id         Shopify: a consumed topic whose body lacks its key field
   422     invalid_batch        ERP: not one event nor {"events": [1..500 events]}
   422     invalid_events       ERP: an event breaks its contract. All or nothing: "results"
@@ -46,6 +48,7 @@ envelope's meta. Integers in bodies stay exact (ids beyond 2^53 included).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -63,8 +66,31 @@ _ERP_PATH = re.compile(r"^/erp/([^/]{1,100})/events$")
 log = get_logger("gateway.request")
 
 
+# After a 413 the rest of the body is read and dropped (never kept), up to these bounds,
+# before the connection is closed: closing a socket with unread data makes the kernel
+# send a reset, and the sender would see a broken pipe instead of the 413.
+DRAIN_MAX_BYTES = 64 * 1024 * 1024
+DRAIN_MAX_S = 2.0
+
+
 class _TooLarge(Exception):
     pass
+
+
+async def discard_body(receive: Receive) -> None:
+    """Read and drop what the sender still sends, within DRAIN_MAX_BYTES/DRAIN_MAX_S."""
+    dropped = 0
+    try:
+        async with asyncio.timeout(DRAIN_MAX_S):
+            while dropped < DRAIN_MAX_BYTES:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                dropped += len(message.get("body", b""))
+                if not message.get("more_body", False):
+                    return
+    except TimeoutError:
+        return
 
 
 async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
@@ -136,6 +162,7 @@ class GatewayRoutes:
         try:
             body = await read_body(scope, receive, self.max_body_bytes)
         except _TooLarge:
+            await discard_body(receive)
             answer = Answer(tenant=slug).reject(domain.too_large(self.max_body_bytes))
             answer.headers = {"connection": "close"}
         else:
