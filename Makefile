@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 ARGS ?=
 
-.PHONY: help up down status test lint fmt infra-up infra-down kafka-reset asyncapi openapi bench bench-shopify logs
+.PHONY: help up down status test lint fmt infra-up infra-down kafka-reset asyncapi openapi bench bench-shopify bench-gateway logs
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -61,6 +61,9 @@ bench: ## run the benchmarks against the running servers (make infra-up first)
 
 bench-shopify: ## the 500 x 50-point query burst against Standard and Plus emulated shops
 	@uv run python -m bench.shopify_burst
+
+bench-gateway: ## signed webhooks at 250-1500/s against one gateway process (make infra-up first)
+	@source deploy/env.sh && uv run python -m bench.gateway
 
 logs: ## follow the services' logs
 	@tail -F .run/logs/*.log

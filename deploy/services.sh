@@ -64,7 +64,11 @@ start_one() {
     env=(-u DATABASE_URL "ERP_SIM_PORT=$port" "ERP_SIM_DATABASE_URL=$PG_BASE_URL/erp"
       "ERP_SIM_EVENT_URL=${ERP_SIM_EVENT_URL:-http://127.0.0.1:$(port_of gateway)/erp/demo/events}")
   elif [ "$svc" = gateway ]; then
-    env=(-u DATABASE_URL "${env[@]}")  # the gateway owns no database
+    # no database; the demo tenant, with the emulators' published demo secrets
+    env=(-u DATABASE_URL "${env[@]}"
+      "GATEWAY_TENANTS_FILE=${GATEWAY_TENANTS_FILE:-$REPO/deploy/tenants.demo.toml}"
+      "GATEWAY_TENANT_DEMO_SHOPIFY_SECRETS=${GATEWAY_TENANT_DEMO_SHOPIFY_SECRETS:-demo_app_secret}"
+      "GATEWAY_TENANT_DEMO_ERP_SECRETS=${GATEWAY_TENANT_DEMO_ERP_SECRETS:-demo_erp_event_secret}")
   else
     env+=(DATABASE_URL="$PG_BASE_URL/$svc")
   fi
