@@ -176,8 +176,12 @@ def _shipping(order: Order, policy: OrdersPolicy, included: bool) -> ShippingIn 
 
 
 def payment_method(order: Order, policy: OrdersPolicy) -> str:
-    """The first of the order's gateways the policy maps, else the default."""
-    gateways = [str(g) for g in order.get("payment_gateway_names") or []]
+    """The first of the order's gateways the policy maps, else the default. Older
+    payloads name a single ``gateway`` instead of ``payment_gateway_names``."""
+    names = order.get("payment_gateway_names") or (
+        [order["gateway"]] if order.get("gateway") else []
+    )
+    gateways = [str(g) for g in names]
     for gateway in gateways:
         if gateway in policy.payment_methods:
             return policy.payment_methods[gateway]
