@@ -19,9 +19,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from erp_connector.models.reference import DocumentType
 from pydantic import BaseModel, ConfigDict, Field
 
-DocumentType = Literal["order", "remission", "delivery_note", "invoice"]
 Trigger = Literal["created", "paid", "fulfilled"]
 Channel = Literal["online", "pos"]
 ErpCode = Annotated[str, Field(min_length=1, max_length=64)]
