@@ -6,6 +6,9 @@ from typing import Any, cast
 
 import pytest
 from contracts import Envelope
+from erp_connector.errors import ErpValidationError
+from erp_connector.models.documents import SalesDocument, SalesDocumentIn
+from erp_connector.models.problems import Problem
 from orders.handlers import Outcome, handle_order_event
 from orders.policy import OrdersPolicy
 from orders.ports import Connection
@@ -196,3 +199,24 @@ async def test_crash_after_the_erp_created_the_document_relinks_the_same_one(
     assert len(erp.documents) == 1
     assert store.links[(TENANT, "5923000000001")].erp_document_id == first.id
     assert erp.calls.count("create_sales_document") == 2  # the second answered the first
+
+
+async def test_erp_refusing_the_document_is_permanent_and_nothing_is_linked(
+    store: FakeOrderStore,
+) -> None:
+    class RefusingErp(FakeErp):
+        async def create_sales_document(
+            self, doc: SalesDocumentIn, *, idempotency_key: str
+        ) -> SalesDocument:
+            problem = Problem(title="Unprocessable", status=422, detail="lines[0].sku")
+            raise ErpValidationError(422, problem, operation="create_sales_document")
+
+    erp = RefusingErp(skus={"PLAYERA-M", "GORRA-01"}, taxes=TAXES)
+
+    with pytest.raises(PermanentError) as caught:
+        await handle(envelope(sample_order()), erp, store)
+
+    assert classify(caught.value) == "permanent"
+    assert caught.value.reason == "erp_422"
+    assert "lines[0].sku" in str(caught.value)
+    assert store.links == {}
