@@ -11,7 +11,6 @@ import hmac
 import json
 import socket
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from tests.erp_events import stock_event
 
 SECRET = "test-erp-event-secret"
 MIGRATIONS = Path(erp_sim.__file__).parent / "migrations"
@@ -51,25 +52,6 @@ async def add_company(
         url,
         secret,
     )
-
-
-def stock_event(sku: str, warehouse: str, movement_id: int, available: int = 5) -> dict[str, Any]:
-    return {
-        "id": str(uuid.uuid4()),
-        "type": "stock.changed",
-        "occurred_at": "2026-01-02T03:04:05+00:00",
-        "version": movement_id,
-        "data": {
-            "movement_id": movement_id,
-            "movement_type": "sale_exit",
-            "sku": sku,
-            "warehouse": warehouse,
-            "is_shopify_warehouse": True,
-            "on_hand": available,
-            "reserved": 0,
-            "available": available,
-        },
-    }
 
 
 def interleaved(skus: Iterable[str], per_sku: int, warehouse: str = "MAIN") -> list[dict[str, Any]]:

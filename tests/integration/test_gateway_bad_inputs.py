@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,7 @@ import httpx
 from contracts import Envelope
 from erp_connector.signatures import sign as erp_sign
 
+from tests import erp_events
 from tests.integration.test_gateway_support import (
     Merchant,
     end_offsets,
@@ -33,27 +33,6 @@ from tests.integration.test_gateway_support import (
 ORDER = json.dumps({"id": 450789469, "line_items": []}).encode()
 BIG_ID = 2**53 + 12345  # not representable as a float
 MB20 = 20 * 1024 * 1024
-
-
-def stock_event(**changes: Any) -> dict[str, Any]:
-    event: dict[str, Any] = {
-        "id": str(uuid.uuid4()),
-        "type": "stock.changed",
-        "occurred_at": "2026-01-15T10:00:00+00:00",
-        "version": 3,
-        "data": {
-            "movement_id": 3,
-            "movement_type": "purchase_entry",
-            "sku": "SKU-1",
-            "warehouse": "MAIN",
-            "is_shopify_warehouse": True,
-            "on_hand": 5,
-            "reserved": 0,
-            "available": 5,
-        },
-    }
-    event.update(changes)
-    return event
 
 
 @dataclass
@@ -323,3 +302,10 @@ async def test_ids_beyond_2_53_are_accepted_and_exact(kafka_bootstrap: str) -> N
     assert raw["payload"]["line_items"][0]["id"] == BIG_ID + 1
     assert str(BIG_ID).encode() in record.value
     assert Envelope.from_bytes(record.value).key == f"{m.slug}:{BIG_ID}"
+
+
+def stock_event(**changes: Any) -> dict[str, Any]:
+    return erp_events.stock_event(
+        movement_id=3, movement_type="purchase_entry",
+        **{"occurred_at": "2026-01-15T10:00:00+00:00", **changes},
+    )  # fmt: skip

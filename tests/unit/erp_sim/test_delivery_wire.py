@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import json
 import random
-import uuid
 
 import pytest
 from erp_connector.models.events import EventBatch, entity_key
@@ -21,28 +20,9 @@ from erp_sim.delivery_wire import (
     sign,
 )
 
+from tests import erp_events
+
 SECRET = "test-secret-erp"
-
-
-def stock_event(sku: str, warehouse: str, movement_id: int, available: int) -> str:
-    return json.dumps(
-        {
-            "id": str(uuid.uuid4()),
-            "type": "stock.changed",
-            "occurred_at": "2026-01-02T03:04:05+00:00",
-            "version": movement_id,
-            "data": {
-                "movement_id": movement_id,
-                "movement_type": "sale_exit",
-                "sku": sku,
-                "warehouse": warehouse,
-                "is_shopify_warehouse": True,
-                "on_hand": available,
-                "reserved": 0,
-                "available": available,
-            },
-        }
-    )
 
 
 def test_batch_body_is_an_event_batch_in_the_given_order() -> None:
@@ -125,3 +105,7 @@ def test_short_error_names_the_status_or_the_class_only() -> None:
     secret_text = "https://erp.example/hook?token=s3cr3t body={...}"
     assert short_error(exc=ConnectionError(secret_text)) == "ConnectionError"
     assert short_error() == "unknown error"
+
+
+def stock_event(sku: str, warehouse: str, movement_id: int, available: int) -> str:
+    return json.dumps(erp_events.stock_event(sku, warehouse, movement_id, available=available))

@@ -15,6 +15,8 @@ from gateway.ports import PublishFailed
 from gateway.tenants import Tenant, Tenants
 from shopify_client.webhooks import sign_webhook
 
+from tests import erp_events
+
 SECRET = "acme-app-secret"
 OLD_SECRET = "acme-old-secret"
 ERP_SECRET = "acme-erp-secret"
@@ -59,27 +61,6 @@ def shopify_headers(
     return headers
 
 
-def stock_event(sku: str = "SKU-1", **changes: Any) -> dict[str, Any]:
-    event: dict[str, Any] = {
-        "id": str(uuid.uuid4()),
-        "type": "stock.changed",
-        "occurred_at": "2026-01-15T10:00:00+00:00",
-        "version": 7,
-        "data": {
-            "movement_id": 7,
-            "movement_type": "purchase_entry",
-            "sku": sku,
-            "warehouse": "MAIN",
-            "is_shopify_warehouse": True,
-            "on_hand": 5,
-            "reserved": 1,
-            "available": 4,
-        },
-    }
-    event.update(changes)
-    return event
-
-
 def erp_request(
     document: Any, *, at: float = NOW, secret: str = ERP_SECRET
 ) -> tuple[dict[str, str], bytes]:
@@ -89,3 +70,10 @@ def erp_request(
         "x-erp-timestamp": str(timestamp),
         "x-erp-signature": erp_sign(body, secret, timestamp),
     }, body
+
+
+def stock_event(sku: str = "SKU-1", **changes: Any) -> dict[str, Any]:
+    return erp_events.stock_event(
+        sku, movement_type="purchase_entry", reserved=1, available=4,
+        **{"occurred_at": "2026-01-15T10:00:00+00:00", **changes},
+    )  # fmt: skip
