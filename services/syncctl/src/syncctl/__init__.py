@@ -1,0 +1,1 @@
+"""syncctl: the support and operator CLI (DLQ list/show/replay, reconcile, webhooks)."""
