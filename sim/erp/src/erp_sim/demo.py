@@ -33,6 +33,12 @@ _PRODUCTS = [
     ("HOODIE", "Sudadera", Decimal("549.00"), ["M", "L"], ["Gris"]),
     ("CAP", "Gorra", Decimal("249.00"), [], []),
 ]
+# What the Shopify emulator's demo shop sells (sim/shopify demo.py), under the same SKUs,
+# so a demo sale placed there finds its products here: (code, title, price, SKUs).
+_SHOP_PRODUCTS = [
+    ("TEE", "Organic Cotton Tee", Decimal("449.00"), ["TEE-S", "TEE-M", "TEE-L"]),
+    ("TOTE", "Canvas Tote Bag", Decimal("329.00"), ["TOTE-1"]),
+]
 
 
 async def seed(conn: Conn, company_id: str) -> None:
@@ -103,11 +109,32 @@ async def seed(conn: Conn, company_id: str) -> None:
         product = ProductIn(
             code=code, title=title, description=f"{title} de algodón", variants=variants
         )
-        await store_catalog.save(conn, company_id, product, create=True)
-        for v in variants:
-            specs.append(store_stock.Spec("free_entry", v.sku, "SHOPIFY", 10, note="opening stock"))
-            specs.append(store_stock.Spec("free_entry", v.sku, "MAIN", 25, note="opening stock"))
+        specs.extend(await _save(conn, company_id, product))
+    for code, title, price, skus in _SHOP_PRODUCTS:
+        variants = [
+            VariantIn(
+                sku=sku,
+                barcode=None,
+                attributes={"Size": sku.rsplit("-", 1)[1]} if len(skus) > 1 else {},
+                prices=[
+                    PriceIn(price_list="PUBLIC", amount=price, currency="MXN", tax_code="IVA16")
+                ],
+            )
+            for sku in skus
+        ]
+        product = ProductIn(code=code, title=title, description=title, variants=variants)
+        specs.extend(await _save(conn, company_id, product))
     await store_stock.apply(conn, company_id, specs)
+
+
+async def _save(conn: Conn, company_id: str, product: ProductIn) -> list[store_stock.Spec]:
+    """Creates the product; its opening stock, to apply in one go."""
+    await store_catalog.save(conn, company_id, product, create=True)
+    specs = []
+    for v in product.variants:
+        specs.append(store_stock.Spec("free_entry", v.sku, "SHOPIFY", 10, note="opening stock"))
+        specs.append(store_stock.Spec("free_entry", v.sku, "MAIN", 25, note="opening stock"))
+    return specs
 
 
 async def seed_demo(pool: Pool, settings: SimSettings) -> bool:
