@@ -12,7 +12,8 @@ from __future__ import annotations
 from shopify_client.document import Document
 
 PAGE_INFO = "pageInfo { hasNextPage endCursor }"
-MONEY = "shopMoney { amount currencyCode } presentmentMoney { amount currencyCode }"
+SHOP_MONEY = "shopMoney { amount currencyCode }"
+MONEY = f"{SHOP_MONEY} presentmentMoney {{ amount currencyCode }}"
 ADDRESS = (
     "firstName lastName company address1 address2 city province provinceCode "
     "country countryCodeV2 zip phone"
@@ -267,18 +268,21 @@ query OrdersUpdatedSince($first: Int!, $after: String, $query: String!) {{
 
 # One order is read with two documents: with refunds and fulfillment orders the
 # selection would cost ~1,700 points by Shopify's rules, over the single-query limit.
-# OrderById (~800): what a sales document needs. OrderAfterSale (~760): what
-# cancellations, credit notes and fulfilments need.
+# OrderById (~800): what a sales document needs, enough to rebuild the orders/* webhook
+# body (orders.adapters.shopify_order_shape); per line only shop money, which is what
+# the ERP keeps, so 50 lines with their taxes and discount allocations stay affordable.
+# ``pageInfo`` on the lines tells a truncated order from a complete one.
+# OrderAfterSale (~760): what cancellations, credit notes and fulfilments need.
 ORDER_BY_ID = Document(
     f"""
 query OrderById($id: ID!) {{
   order(id: $id) {{
-    id name email phone note tags test
+    id name email phone note tags test sourceName
     createdAt updatedAt processedAt cancelledAt cancelReason closedAt
     currencyCode taxesIncluded
     displayFinancialStatus displayFulfillmentStatus
     paymentGatewayNames discountCodes
-    customer {{ id email firstName lastName }}
+    customer {{ id email phone firstName lastName }}
     billingAddress {{ {ADDRESS} }}
     shippingAddress {{ {ADDRESS} }}
     subtotalPriceSet {{ {MONEY} }}
@@ -287,6 +291,10 @@ query OrderById($id: ID!) {{
     totalTaxSet {{ {MONEY} }}
     totalPriceSet {{ {MONEY} }}
     totalOutstandingSet {{ {MONEY} }}
+    currentSubtotalPriceSet {{ {MONEY} }}
+    currentTotalDiscountsSet {{ {MONEY} }}
+    currentTotalTaxSet {{ {MONEY} }}
+    currentTotalPriceSet {{ {MONEY} }}
     taxLines {{ title rate priceSet {{ {MONEY} }} }}
     shippingLines(first: 5) {{
       nodes {{
@@ -295,6 +303,7 @@ query OrderById($id: ID!) {{
         discountedPriceSet {{ {MONEY} }}
         taxLines {{ title rate priceSet {{ {MONEY} }} }}
       }}
+      pageInfo {{ hasNextPage }}
     }}
     discountApplications(first: 10) {{
       nodes {{
@@ -308,12 +317,16 @@ query OrderById($id: ID!) {{
     }}
     lineItems(first: 50) {{
       nodes {{
-        id sku name quantity currentQuantity
+        id sku name title quantity currentQuantity
         variant {{ id }}
-        originalUnitPriceSet {{ {MONEY} }}
-        discountedUnitPriceAfterAllDiscountsSet {{ {MONEY} }}
-        taxLines {{ title rate priceSet {{ {MONEY} }} }}
+        originalUnitPriceSet {{ {SHOP_MONEY} }}
+        taxLines {{ title rate priceSet {{ {SHOP_MONEY} }} }}
+        discountAllocations {{
+          allocatedAmountSet {{ {SHOP_MONEY} }}
+          discountApplication {{ index }}
+        }}
       }}
+      pageInfo {{ hasNextPage }}
     }}
     transactions(first: 20) {{
       id kind status gateway processedAt
