@@ -277,7 +277,7 @@ ORDER_BY_ID = Document(
     f"""
 query OrderById($id: ID!) {{
   order(id: $id) {{
-    id name email phone note tags test sourceName
+    id name email phone note tags test sourceName retailLocation {{ id }}
     createdAt updatedAt processedAt cancelledAt cancelReason closedAt
     currencyCode taxesIncluded
     displayFinancialStatus displayFulfillmentStatus

@@ -161,6 +161,12 @@ def order_customer(o: Order, info: Info) -> Any:
     return ctx(info).shop.customers.get(o.customer_id) if o.customer_id else None
 
 
+@resolver("Order", "retailLocation")
+def retail_location(o: Order, info: Info) -> Any:
+    """Where a POS sale happened (REST ``location_id``); None for online orders."""
+    return ctx(info).shop.locations.get(o.location_id) if o.location_id else None
+
+
 @resolver("Order", "billingAddress")
 def billing_address(o: Order, _: Info) -> OrderPart | None:
     return OrderPart(o, o.billing_address) if o.billing_address else None

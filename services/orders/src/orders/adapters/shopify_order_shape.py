@@ -172,6 +172,7 @@ def order_webhook_shape(node: Mapping[str, Any]) -> dict[str, Any]:
     ``IncompleteOrder`` when its lines or shipping lines did not fit in one read."""
     gateways = [str(g) for g in node.get("paymentGatewayNames") or []]
     tags = node.get("tags") or []
+    location = node.get("retailLocation")  # POS orders: where the sale happened
     order: dict[str, Any] = {
         "id": legacy_id(node["id"]),
         "admin_graphql_api_id": node["id"],
@@ -182,6 +183,7 @@ def order_webhook_shape(node: Mapping[str, Any]) -> dict[str, Any]:
         "tags": ", ".join(tags) if isinstance(tags, list) else tags,
         "test": node.get("test"),
         "source_name": node.get("sourceName"),
+        "location_id": legacy_id(location["id"]) if location else None,
         "created_at": node.get("createdAt"),
         "updated_at": node.get("updatedAt"),
         "processed_at": node.get("processedAt"),
