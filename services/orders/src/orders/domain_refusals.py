@@ -127,3 +127,33 @@ class TotalMismatch(Refusal):
         self.shopify_total = shopify_total
         self.erp_total = erp_total
         self.difference = difference
+
+
+class NotARefund(Refusal):
+    code = "not_a_refund"
+
+    def __init__(self, missing: str) -> None:
+        super().__init__(f"the payload is not a usable Shopify refund: {missing}")
+        self.missing = missing
+
+
+class RefundLinesWithoutSku(Refusal):
+    """The ERP credits by SKU, so a refunded line without one (a custom item, a tip)
+    cannot be put on the credit note; support credits it by hand."""
+
+    code = "refund_line_without_sku"
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        super().__init__(
+            f"{len(lines)} refunded line(s) have no SKU, so the credit note cannot name "
+            f"them: {'; '.join(lines)}; credit them by hand in the ERP"
+        )
+        self.lines = tuple(lines)
+
+
+class NotAShipment(Refusal):
+    code = "not_a_shipment"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the payload is not a usable ERP shipment.created event: {detail}")
+        self.detail = detail
