@@ -68,7 +68,7 @@ POS_AT_LOCATION = {
     "gateway": "cash",
     "tax": {"rate": "0.08", "title": "IVA frontera"},
 }
-CASES = {
+CASES: dict[str, dict[str, Any]] = {
     "customer_taxed": CUSTOMER_TAXED,
     "guest_included": GUEST_INCLUDED,
     "pending_manual": PENDING_MANUAL,

@@ -17,10 +17,11 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from contracts import Envelope
-from plumbing.errors import classify, error_reason
+from plumbing.errors import ErrorKind, classify, error_reason
 from plumbing.logging import get_logger
+from shopify_client.errors import ShopifyError
 
-from orders.ports import Connection, OrderStore, ShopifyOrders
+from orders.ports import Connection, DocumentLink, ShopifyOrders
 
 log = get_logger("orders.reconcile")
 
@@ -34,6 +35,14 @@ class LinkLookup(Protocol):
         ...
 
 
+class DocumentFor(Protocol):
+    """The one ``OrderStore`` question reconciliation asks."""
+
+    async def document_for(
+        self, conn: Connection, tenant: str, order_id: str
+    ) -> DocumentLink | None: ...
+
+
 class Acquire(Protocol):
     """What reconciliation needs of a pool (``asyncpg.Pool`` fits)."""
 
@@ -45,7 +54,7 @@ class StoreLinks:
     """``LinkLookup`` over the ``OrderStore``, one short connection per question."""
 
     pool: Acquire
-    store: OrderStore
+    store: DocumentFor
 
     async def is_linked(self, tenant: str, order_id: str) -> bool:
         async with self.pool.acquire() as conn:
@@ -135,7 +144,7 @@ async def reconcile_orders(
             outcome = await handle(envelope)
         except Exception as exc:  # one order must not stop the run
             report.failed += 1
-            kind = classify(exc)
+            kind = _kind(exc)
             report.transient += kind == "transient"
             bound.warning(
                 "orders.reconcile.failed", kind=kind, reason=error_reason(exc), error=str(exc)
@@ -145,6 +154,14 @@ async def reconcile_orders(
         bound.info("orders.reconcile.passed", outcome=outcome, message_id=envelope.id)
     log.info("orders.reconcile.done", tenant=tenant, since=since.isoformat(), **report.as_json())
     return report
+
+
+def _kind(exc: Exception) -> ErrorKind:
+    """The pipeline's classification, plus the Shopify client's own ``transient`` flag
+    (its retries are spent, but the next run may well succeed)."""
+    if isinstance(exc, ShopifyError):
+        return "transient" if exc.transient else "permanent"
+    return classify(exc)
 
 
 class RunLog(Protocol):
