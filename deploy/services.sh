@@ -69,6 +69,12 @@ start_one() {
       "GATEWAY_TENANTS_FILE=${GATEWAY_TENANTS_FILE:-$REPO/deploy/tenants.demo.toml}"
       "GATEWAY_TENANT_DEMO_SHOPIFY_SECRETS=${GATEWAY_TENANT_DEMO_SHOPIFY_SECRETS:-demo_app_secret}"
       "GATEWAY_TENANT_DEMO_ERP_SECRETS=${GATEWAY_TENANT_DEMO_ERP_SECRETS:-demo_erp_event_secret}")
+  elif [ "$svc" = orders ]; then
+    # the demo tenant's policy and its ERP and Shopify credentials (the emulators' demo ones)
+    env+=(DATABASE_URL="$PG_BASE_URL/$svc"
+      "ORDERS_TENANTS_FILE=${ORDERS_TENANTS_FILE:-$REPO/deploy/tenants.demo.toml}"
+      "ORDERS_TENANT_DEMO_ERP_API_KEY=${ORDERS_TENANT_DEMO_ERP_API_KEY:-erp_demo_api_key}"
+      "ORDERS_TENANT_DEMO_SHOPIFY_TOKEN=${ORDERS_TENANT_DEMO_SHOPIFY_TOKEN:-shpat_demo_access_token}")
   else
     env+=(DATABASE_URL="$PG_BASE_URL/$svc")
   fi

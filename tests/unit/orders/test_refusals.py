@@ -57,6 +57,14 @@ def test_a_foreign_currency_names_both(order: dict[str, Any], policy: OrdersPoli
     assert "MXN" in caught.value.reason
 
 
+def test_another_currency_the_erp_keeps_is_documented_in_it(order: dict[str, Any]) -> None:
+    order["currency"] = "USD"
+    doc = domain.to_sales_document(
+        order, make_policy(other_currencies={"USD"}), customer_id=None
+    )
+    assert doc.currency == "USD"
+
+
 def test_a_total_beyond_tolerance_names_the_difference(
     order: dict[str, Any], policy: OrdersPolicy
 ) -> None:

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import asyncpg
 from faststream.asgi import AsgiFastStream
+from faststream.asgi.types import ASGIApp
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 
 from plumbing.broker import BrokerDeadLetterSink, make_broker
 from plumbing.consumer import subscribe
 from plumbing.db import create_pool
-from plumbing.http import ReadinessCheck, broker_check, build_app
+from plumbing.http import Hook, ReadinessCheck, broker_check, build_app
 from plumbing.lag import LagMonitor
 from plumbing.logging import get_logger
 from plumbing.metrics import ConsumerMetrics
@@ -105,7 +106,15 @@ class ConsumerRuntime:
     async def _db_check(self) -> None:
         await self.pool.fetchval("SELECT 1")
 
-    def app(self) -> AsgiFastStream:
+    def app(
+        self,
+        *,
+        routes: Sequence[tuple[str, ASGIApp]] = (),
+        after_startup: Sequence[Hook] = (),
+        on_shutdown: Sequence[Hook] = (),
+    ) -> AsgiFastStream:
+        """The service's app; ``after_startup`` hooks run once the pool and the
+        consumers are up, ``on_shutdown`` hooks before the pool closes."""
         checks: dict[str, ReadinessCheck] = {
             "kafka": broker_check(self.broker),
             "postgres": self._db_check,
@@ -115,7 +124,8 @@ class ConsumerRuntime:
             broker=self.broker,
             registry=self.registry,
             checks=checks,
+            routes=routes,
             on_startup=[self._startup],
-            after_startup=[self._after_startup],
-            on_shutdown=[self._shutdown],
+            after_startup=[self._after_startup, *after_startup],
+            on_shutdown=[*on_shutdown, self._shutdown],
         )

@@ -88,6 +88,10 @@ class TenantFileEntry(BaseModel):
     shop_domain: str = Field(pattern=SHOP_DOMAIN_PATTERN)
     erp_base_url: HttpUrl | None = None
     settings: dict[str, Any] = Field(default_factory=dict)
+    # Read by the orders service (orders.tenants), not here: where the shop's Admin API
+    # answers when it is not https://<shop_domain> (the emulator), and the orders policy.
+    shopify_api_url: HttpUrl | None = None
+    orders: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("shop_domain", mode="before")
     @classmethod

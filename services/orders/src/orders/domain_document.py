@@ -197,8 +197,9 @@ def to_sales_document(
     for field in ("id", "currency", "line_items"):
         if field not in order:
             raise NotAnOrder(f"it has no {field!r}")
-    if order["currency"] != policy.currency:
-        raise CurrencyMismatch(str(order["currency"]), policy.currency)
+    currency = str(order["currency"])
+    if currency != policy.currency and currency not in policy.other_currencies:
+        raise CurrencyMismatch(currency, policy.currency)
     included = bool(order.get("taxes_included"))
     location = order.get("location_id")
     warehouse = policy.location_warehouses.get(str(location)) if location is not None else None
@@ -207,7 +208,7 @@ def to_sales_document(
         return SalesDocumentIn(
             type=policy.document_type,
             customer_id=customer_id,
-            currency=policy.currency,
+            currency=currency,
             payment_method=payment_method(order, policy),
             warehouse=warehouse or policy.default_warehouse,
             lines=_lines(order, policy, included),

@@ -33,7 +33,8 @@ class CurrencyMismatch(Refusal):
     def __init__(self, order_currency: str, tenant_currency: str) -> None:
         super().__init__(
             f"the order is in {order_currency} but the tenant's ERP currency is "
-            f"{tenant_currency}: the document would carry the wrong amounts"
+            f"{tenant_currency} and {order_currency} is not in its other_currencies: "
+            "the document would carry the wrong amounts"
         )
         self.order_currency = order_currency
         self.tenant_currency = tenant_currency

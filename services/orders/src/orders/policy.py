@@ -40,6 +40,9 @@ class OrdersPolicy(BaseModel):
     location_warehouses: dict[str, ErpCode] = Field(default_factory=dict)
     default_warehouse: ErpCode | None = None
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]  # the tenant's ERP currency
+    # Other currencies the ERP keeps documents in: an order in one of them becomes a
+    # document in that currency; any other currency is refused.
+    other_currencies: frozenset[Annotated[str, Field(pattern=r"^[A-Z]{3}$")]] = frozenset()
     # Tax key (see the module docstring) -> ERP tax code whose prices exclude tax, used
     # for orders with ``taxes_included: false``.
     tax_codes: dict[str, ErpCode] = Field(default_factory=dict)

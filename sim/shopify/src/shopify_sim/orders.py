@@ -122,6 +122,9 @@ class OrderInput(Input):
     note: str | None = None
     tags: list[str] = Field(default_factory=list)
     test: bool = False
+    # The order's shop currency when not the shop's current one, as for orders placed
+    # before a merchant changed the store currency.
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
 
 
 class MarkPaidInput(Input):
@@ -211,7 +214,7 @@ def _new_order(state: SimState, shop: Shop, spec: OrderInput, lines: list[LineIt
         created_at=now,
         updated_at=now,
         processed_at=now,
-        currency=shop.currency,
+        currency=spec.currency or shop.currency,
         financial_status="pending",
         email=spec.email,
         line_items=lines,
