@@ -59,9 +59,7 @@ def test_a_foreign_currency_names_both(order: dict[str, Any], policy: OrdersPoli
 
 def test_another_currency_the_erp_keeps_is_documented_in_it(order: dict[str, Any]) -> None:
     order["currency"] = "USD"
-    doc = domain.to_sales_document(
-        order, make_policy(other_currencies={"USD"}), customer_id=None
-    )
+    doc = domain.to_sales_document(order, make_policy(other_currencies={"USD"}), customer_id=None)
     assert doc.currency == "USD"
 
 
