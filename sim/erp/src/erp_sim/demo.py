@@ -110,7 +110,16 @@ async def seed(conn: Conn, company_id: str) -> None:
             code=code, title=title, description=f"{title} de algodón", variants=variants
         )
         specs.extend(await _save(conn, company_id, product))
+    await store_stock.apply(conn, company_id, specs)
+    await _shop_products(conn, company_id)
+
+
+async def _shop_products(conn: Conn, company_id: str) -> None:
+    """The shop's products, for a demo company seeded before they were part of it."""
+    specs = []
     for code, title, price, skus in _SHOP_PRODUCTS:
+        if await store_catalog.variants_of(conn, company_id, skus):
+            continue
         variants = [
             VariantIn(
                 sku=sku,
@@ -124,7 +133,8 @@ async def seed(conn: Conn, company_id: str) -> None:
         ]
         product = ProductIn(code=code, title=title, description=title, variants=variants)
         specs.extend(await _save(conn, company_id, product))
-    await store_stock.apply(conn, company_id, specs)
+    if specs:
+        await store_stock.apply(conn, company_id, specs)
 
 
 async def _save(conn: Conn, company_id: str, product: ProductIn) -> list[store_stock.Spec]:
@@ -144,7 +154,11 @@ async def seed_demo(pool: Pool, settings: SimSettings) -> bool:
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext('erp_sim.demo'))")
         any_company = await conn.fetchval("SELECT 1 FROM companies LIMIT 1")
         wanted = settings.demo if settings.demo is not None else not any_company
-        if not wanted or await store_companies.exists(conn, DEMO_COMPANY):
+        if await store_companies.exists(conn, DEMO_COMPANY):
+            if settings.demo is not False:
+                await _shop_products(conn, DEMO_COMPANY)
+            return False
+        if not wanted:
             return False
         company = store_companies.CompanyIn(
             id=DEMO_COMPANY,
