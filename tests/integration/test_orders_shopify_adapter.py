@@ -25,7 +25,7 @@ from orders.domain import (
 )
 from orders.handlers_customer import customer_in
 from orders.policy import OrdersPolicy
-from shopify_client import ShopifyClient
+from shopify_client import ShopifyClient, ShopifyUserError
 from shopify_sim.orders import EditInput, OrderInput, RefundInput, edit_order, place_order
 from shopify_sim.orders_refunds import refund_order
 from shopify_sim.state import Order
@@ -187,3 +187,34 @@ async def test_orders_updated_since_pages_through_every_order(
     assert [s.name for s in summaries] == [o.name for o in placed]
     assert all(s.updated_at == o.updated_at for s, o in zip(summaries, placed, strict=True))
     assert [s async for s in adapter.orders_updated_since(api.state.now())] == []
+
+
+async def test_after_sale_read_and_fulfillment_create(
+    rig: tuple[Api, ShopifyOrdersAdapter],
+) -> None:
+    api, adapter = rig
+    placed = _place(api, CUSTOMER_TAXED)
+    node = await adapter.order_after_sale(str(placed.id))
+    assert node is not None
+    (fo,) = node["fulfillmentOrders"]["nodes"]
+    fulfillment = {
+        "lineItemsByFulfillmentOrder": [
+            {
+                "fulfillmentOrderId": fo["id"],
+                "fulfillmentOrderLineItems": [
+                    {"id": line["id"], "quantity": line["remainingQuantity"]}
+                    for line in fo["lineItems"]["nodes"]
+                ],
+            }
+        ],
+        "trackingInfo": {"company": "UPS", "number": "1Z999"},
+        "notifyCustomer": False,
+    }
+    created = await adapter.create_fulfillment(fulfillment, message="shipped by the ERP")
+    assert created.startswith("gid://shopify/Fulfillment/")
+    webhook = api.hooks.last("orders/fulfilled")
+    assert webhook["fulfillment_status"] == "fulfilled"
+    await assert_same_order(api, adapter, webhook)
+
+    with pytest.raises(ShopifyUserError):  # nothing left to fulfil
+        await adapter.create_fulfillment(fulfillment)
