@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from syncctl import dlq, reconcile, webhooks
 from syncctl.errors import CliError
+from syncctl.options import SUB_HELP as _SUB_HELP
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -25,7 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
         "dead letters, reconcile orders, register Shopify webhooks.",
         epilog="Every command has --help. Exit codes: 0 ok, 1 error, 2 usage.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help=_SUB_HELP
+    )
     dlq.add_parser(commands)
     reconcile.add_parser(commands)
     webhooks.add_parser(commands)

@@ -13,6 +13,7 @@ from contracts import TOPICS
 
 from syncctl import kafka
 from syncctl.errors import CliError
+from syncctl.options import SUB_HELP as _SUB_HELP
 from syncctl.options import add_kafka_options, add_selection_options
 from syncctl.records import DlqFilter, DlqRecord, dlq_topic_for
 from syncctl.render import list_item, list_table, show_document, show_text
@@ -115,7 +116,7 @@ def add_parser(commands: Any) -> None:
         description="Dead-letter topics (<topic>.dlq) hold messages that failed for good, "
         "with headers saying why. Reading them moves no consumer group's offsets.",
     )
-    sub = dlq.add_subparsers(dest="dlq_command", required=True, metavar="COMMAND")
+    sub = dlq.add_subparsers(dest="dlq_command", required=True, metavar="COMMAND", help=_SUB_HELP)
 
     listing = sub.add_parser(
         "list",

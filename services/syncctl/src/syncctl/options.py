@@ -8,6 +8,7 @@ import os
 from syncctl.timeparse import since_arg
 
 DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
+SUB_HELP = "run 'COMMAND --help' for its options"
 
 
 def add_kafka_options(parser: argparse.ArgumentParser) -> None:

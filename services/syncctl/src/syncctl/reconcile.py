@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from syncctl.errors import CliError
+from syncctl.options import SUB_HELP as _SUB_HELP
 from syncctl.timeparse import since_arg
 
 DEFAULT_ORDERS_URL = "http://127.0.0.1:8093"
@@ -69,7 +70,9 @@ def add_parser(commands: Any) -> None:
         help="make a service catch up with the source of truth",
         description="Ask a service to re-read what changed and apply what it missed.",
     )
-    sub = reconcile.add_subparsers(dest="reconcile_command", required=True, metavar="COMMAND")
+    sub = reconcile.add_subparsers(
+        dest="reconcile_command", required=True, metavar="COMMAND", help=_SUB_HELP
+    )
     orders = sub.add_parser(
         "orders",
         help="link Shopify orders the orders service has not turned into ERP documents",

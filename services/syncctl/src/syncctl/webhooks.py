@@ -21,6 +21,7 @@ from shopify_client import ShopifyClient, ShopifyError, ShopifyUserError
 from shopify_client.documents import WEBHOOK_SUBSCRIPTION_CREATE
 
 from syncctl.errors import CliError
+from syncctl.options import SUB_HELP as _SUB_HELP
 from syncctl.render import table
 
 ALREADY_TAKEN = "already been taken"
@@ -112,7 +113,9 @@ def add_parser(commands: Any) -> None:
     webhooks = commands.add_parser(
         "webhooks", help="Shopify webhook subscriptions", description=__doc__
     )
-    sub = webhooks.add_subparsers(dest="webhooks_command", required=True, metavar="COMMAND")
+    sub = webhooks.add_subparsers(
+        dest="webhooks_command", required=True, metavar="COMMAND", help=_SUB_HELP
+    )
     reg = sub.add_parser(
         "register",
         help="subscribe a shop to every topic the platform consumes",
