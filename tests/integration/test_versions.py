@@ -26,3 +26,18 @@ async def test_stale_and_repeated_versions_are_refused(fresh_db: str) -> None:
         assert stored == T0 + timedelta(minutes=6)
     finally:
         await conn.close()
+
+
+async def test_equal_is_new_lets_the_same_second_through_but_not_an_older_one(
+    fresh_db: str,
+) -> None:
+    conn = await asyncpg.connect(fresh_db)
+    try:
+        await migrate(conn, load("plumbing", PLUMBING_MIGRATIONS))
+        assert await advance(conn, "acme", "order", "7", T0, equal_is_new=True)
+        assert await advance(conn, "acme", "order", "7", T0, equal_is_new=True)
+        assert not await advance(conn, "acme", "order", "7", T0)
+        older = T0 - timedelta(seconds=1)
+        assert not await advance(conn, "acme", "order", "7", older, equal_is_new=True)
+    finally:
+        await conn.close()
