@@ -70,7 +70,8 @@ def configure_logging(service: str, level: str = "INFO", *, json: bool = True) -
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("aiokafka", "kafka", "faststream", "uvicorn.access"):
+    # httpx logs every request at INFO; our adapters log their calls' outcomes themselves.
+    for noisy in ("aiokafka", "kafka", "faststream", "uvicorn.access", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(service=service)
