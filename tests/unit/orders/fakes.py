@@ -1,4 +1,5 @@
-"""In-memory stand-ins for the orders handlers' ports: an ERP and the order store."""
+"""In-memory stand-ins for the orders handlers' ports: an ERP and the order store (the
+after-sale store and the shop are in ``fakes_aftersale``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, NoReturn
 
-from erp_connector.errors import ErpUnavailable
+from erp_connector.errors import ErpConflict, ErpUnavailable
 from erp_connector.models.catalog import Product, ProductIn
 from erp_connector.models.common import Page
 from erp_connector.models.customers import Customer, CustomerIn, CustomerMatch
@@ -16,6 +17,7 @@ from erp_connector.models.documents import (
     SalesDocument,
     SalesDocumentIn,
 )
+from erp_connector.models.problems import Problem
 from erp_connector.models.reference import Currency, DocumentTypeInfo, PaymentMethod, Tax
 from erp_connector.models.shipments import Shipment
 from erp_connector.models.stock import Movement, MovementIn, StockLevel, Warehouse
@@ -61,6 +63,12 @@ class FakeErp:
         self.general_public = _customer("C-GP", None, is_general_public=True)
         self.documents: dict[str, SalesDocument] = {}  # by idempotency key
         self.calls: list[str] = []
+        # after-sale: cancels as (document id, reason, key); credit notes by key (the
+        # same key answers the same note); shipments by document; a 409 on cancel
+        self.cancels: list[tuple[str, str, str]] = []
+        self.credit_notes: dict[str, tuple[str, CreditNoteIn, CreditNote]] = {}
+        self.shipped: dict[str, list[Shipment]] = {}
+        self.cancel_conflict: str | None = None
         self._failures = 0
 
     def fail_next(self, times: int) -> None:
@@ -214,20 +222,62 @@ class FakeErp:
     async def sales_document(self, id: str) -> SalesDocument | None:
         return next((d for d in self.documents.values() if d.id == id), None)
 
+    def set_status(self, document_id: str, status: str) -> None:
+        for key, doc in self.documents.items():
+            if doc.id == document_id:
+                self.documents[key] = doc.model_copy(update={"status": status})
+
     async def cancel_sales_document(
         self, id: str, *, reason: str, idempotency_key: str
     ) -> SalesDocument:
-        self._unused("cancel_sales_document")
+        self._call("cancel_sales_document")
+        if self.cancel_conflict is not None:
+            problem = Problem(title="Conflict", status=409, detail=self.cancel_conflict)
+            raise ErpConflict(409, problem, operation="cancelSalesDocument")
+        self.cancels.append((id, reason, idempotency_key))
+        self.set_status(id, "cancelled")
+        document = await self.sales_document(id)
+        assert document is not None
+        return document
 
     async def create_credit_note(
         self, document_id: str, note: CreditNoteIn, *, idempotency_key: str
     ) -> CreditNote:
-        self._unused("create_credit_note")
+        self._call("create_credit_note")
+        if idempotency_key in self.credit_notes:
+            return self.credit_notes[idempotency_key][2]
+        document = await self.sales_document(document_id)
+        if document is not None and document.status == "cancelled":
+            problem = Problem(title="Conflict", status=409, detail="the document is cancelled")
+            raise ErpConflict(409, problem, operation="createCreditNote")
+        number = len(self.credit_notes) + 1
+        made = CreditNote.model_validate(
+            {
+                "id": f"CN-{number}",
+                "number": f"NC-{number}",
+                "document_id": document_id,
+                "lines": [],
+                "shipping": None,
+                "restock": note.restock,
+                "totals": {"subtotal": 0, "discount": 0, "tax": 0, "total": 0},
+                "external_refs": note.external_refs.model_dump(),
+                "created_at": _now(),
+            }
+        )
+        self.credit_notes[idempotency_key] = (document_id, note, made)
+        return made
 
     async def shipments(
         self, since: str | None, limit: int = 100, document_id: str | None = None
     ) -> Page[Shipment]:
-        self._unused("shipments")
+        self._call("shipments")
+        found = [
+            s
+            for doc, shipments in self.shipped.items()
+            if document_id in (None, doc)
+            for s in shipments
+        ]
+        return Page[Shipment](items=found[:limit], next_cursor="0", has_more=False)
 
     async def shipment(self, id: str) -> Shipment | None:
         self._unused("shipment")
@@ -244,6 +294,18 @@ class FakeOrderStore:
         self, conn: Connection, tenant: str, order_id: str
     ) -> DocumentLink | None:
         return self.links.get((tenant, order_id))
+
+    async def order_for_document(
+        self, conn: Connection, tenant: str, erp_document_id: str
+    ) -> DocumentLink | None:
+        return next(
+            (
+                link
+                for (t, _), link in self.links.items()
+                if t == tenant and link.erp_document_id == erp_document_id
+            ),
+            None,
+        )
 
     async def link(self, conn: Connection, link: DocumentLink) -> None:
         if self.fail_link:

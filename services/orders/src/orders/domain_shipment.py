@@ -89,7 +89,8 @@ def fulfillment_for(shipment: Shipment, after_sale: Mapping[str, Any]) -> Fulfil
     order = after_sale.get("order", after_sale)  # the node, or a response's ``data``
     wanted: Counter[str] = Counter()
     for line in shipment.lines:
-        wanted[line.sku.strip()] += line.quantity
+        if line.quantity > 0:
+            wanted[line.sku.strip()] += line.quantity
     open_fos = [
         fo for fo in _nodes(order.get("fulfillmentOrders")) if fo.get("status") in FULFILLABLE
     ]

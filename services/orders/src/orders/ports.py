@@ -18,9 +18,13 @@ from plumbing.db import Connection
 from orders.policy import OrdersPolicy
 
 __all__ = [
+    "AftersaleStore",
+    "Attention",
     "Connection",
+    "CreditNoteRecord",
     "DocumentLink",
     "ErpPort",
+    "FulfillmentRecord",
     "OrderStore",
     "OrderSummary",
     "PolicySource",
@@ -49,6 +53,12 @@ class OrderStore(Protocol):
     async def link(self, conn: Connection, link: DocumentLink) -> None:
         """Record the order's document; a second link for the same order is refused
         (the primary key), which rolls back the transaction that tried it."""
+        ...
+
+    async def order_for_document(
+        self, conn: Connection, tenant: str, erp_document_id: str
+    ) -> DocumentLink | None:
+        """The order whose document this is, or None for a document we did not make."""
         ...
 
 
@@ -94,3 +104,67 @@ class ShopifyOrders(Protocol):
         """``fulfillmentCreate`` with a ``FulfillmentInput``; the new fulfillment's gid.
         Shopify userErrors raise ``shopify_client.errors.ShopifyUserError`` (permanent)."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class Attention:
+    """An after-sale step we must not do by ourselves (cancel a shipped document, a
+    refund the ERP cannot credit): recorded for a person, once per order and kind."""
+
+    tenant: str
+    shopify_order_id: str
+    kind: str  # "cancel", "refund:<refund id>"
+    reason: str  # short code: "shipped", "partially_shipped", "erp_409", ...
+    detail: str
+    erp_document_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreditNoteRecord:
+    """The ERP credit note made for one part of a Shopify refund."""
+
+    tenant: str
+    shopify_order_id: str
+    shopify_refund_id: str
+    part: str  # "all", "restock", "no_restock" (orders.domain_aftersale.Part)
+    erp_document_id: str
+    erp_credit_note_id: str
+    erp_credit_note_number: str
+    idempotency_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class FulfillmentRecord:
+    """An ERP shipment told to Shopify: the fulfillment gid, or None when Shopify had
+    nothing left to fulfil."""
+
+    tenant: str
+    erp_shipment_id: str
+    erp_document_id: str
+    shopify_order_id: str
+    fulfillment_gid: str | None
+
+
+class AftersaleStore(Protocol):
+    """Cancellations, refunds and shipments already dealt with, per tenant; on the inbox
+    claim's connection like ``OrderStore``."""
+
+    async def record_attention(self, conn: Connection, item: Attention) -> None:
+        """Record it; the same (tenant, order, kind) again changes nothing."""
+        ...
+
+    async def attention_for(
+        self, conn: Connection, tenant: str, order_id: str
+    ) -> list[Attention]: ...
+
+    async def credited_parts(self, conn: Connection, tenant: str, refund_id: str) -> set[str]:
+        """The parts of this refund that already have their credit note."""
+        ...
+
+    async def record_credit_note(self, conn: Connection, note: CreditNoteRecord) -> None: ...
+
+    async def fulfillment_for(
+        self, conn: Connection, tenant: str, shipment_id: str
+    ) -> FulfillmentRecord | None: ...
+
+    async def record_fulfillment(self, conn: Connection, record: FulfillmentRecord) -> None: ...

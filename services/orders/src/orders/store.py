@@ -16,6 +16,12 @@ FROM order_documents
 WHERE tenant = $1 AND shopify_order_id = $2
 """
 
+_BY_DOCUMENT = """
+SELECT tenant, shopify_order_id, erp_document_id, erp_document_number, idempotency_key
+FROM order_documents
+WHERE tenant = $1 AND erp_document_id = $2
+"""
+
 _LINK = """
 INSERT INTO order_documents
     (tenant, shopify_order_id, erp_document_id, erp_document_number, idempotency_key)
@@ -30,15 +36,13 @@ class PgOrderStore:
         self, conn: Connection, tenant: str, order_id: str
     ) -> DocumentLink | None:
         row = await conn.fetchrow(_FIND, tenant, order_id)
-        if row is None:
-            return None
-        return DocumentLink(
-            tenant=row["tenant"],
-            shopify_order_id=row["shopify_order_id"],
-            erp_document_id=row["erp_document_id"],
-            erp_document_number=row["erp_document_number"],
-            idempotency_key=row["idempotency_key"],
-        )
+        return None if row is None else DocumentLink(**dict(row))
+
+    async def order_for_document(
+        self, conn: Connection, tenant: str, erp_document_id: str
+    ) -> DocumentLink | None:
+        row = await conn.fetchrow(_BY_DOCUMENT, tenant, erp_document_id)
+        return None if row is None else DocumentLink(**dict(row))
 
     async def link(self, conn: Connection, link: DocumentLink) -> None:
         await conn.execute(
