@@ -191,3 +191,15 @@ async def test_a_tenant_run_reads_and_records_its_window(world: Any) -> None:
     )
     assert shopify.listed_since == [T0 + timedelta(minutes=2) - timedelta(minutes=10)]
     assert runs.recorded == [(T0 + timedelta(hours=1), T0 + timedelta(hours=1, seconds=3), report)]
+
+
+async def test_the_message_carries_the_version_it_read(world: Any) -> None:
+    """Updated between the list and the read: the read's stamp, so the next run, which
+    lists the order with that stamp, is a duplicate."""
+    shopify, _, inbox = world
+    newer = T0 + timedelta(minutes=30)
+    shopify.orders["5923000000001"]["updated_at"] = newer.isoformat().replace("+00:00", "Z")
+    await run(world)
+    first = inbox.seen[0]
+    assert first.id == f"reconcile:5923000000001:{newer.isoformat()}"
+    assert first.occurred_at == newer

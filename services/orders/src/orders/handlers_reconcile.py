@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from contracts import Envelope
@@ -102,10 +102,14 @@ class ReconcileWindow:
         return last_started_at - self.overlap
 
 
-def reconcile_envelope(tenant: str, order: dict[str, Any], updated_at: datetime) -> Envelope:
-    """The synthetic message for one order read back from Shopify."""
+def reconcile_envelope(tenant: str, order: dict[str, Any], listed_at: datetime) -> Envelope:
+    """The synthetic message for one order read back from Shopify. Its version is the
+    read's ``updated_at`` (an update between the list and the read is listed again next
+    run with that same stamp, so it is then a duplicate), else the listed one."""
     order_id = str(order["id"])
-    stamp = updated_at.isoformat()
+    raw = order.get("updated_at")
+    updated_at = datetime.fromisoformat(raw) if isinstance(raw, str) else listed_at
+    stamp = updated_at.astimezone(UTC).isoformat()
     return Envelope.new(
         id=f"reconcile:{order_id}:{stamp}",
         type=EVENT_TYPE,
