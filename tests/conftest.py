@@ -85,13 +85,39 @@ def _with_database(url: str, name: str) -> str:
 @pytest.fixture
 async def fresh_db(database_url: str) -> AsyncIterator[str]:
     """A new, empty database for one test; dropped afterwards."""
+    name = await _create_database(database_url)
+    yield _with_database(database_url, name)
+    await _drop_database(database_url, name)
+
+
+DatabaseFactory = Callable[[], Awaitable[str]]
+
+
+@pytest.fixture
+async def fresh_dbs(database_url: str) -> AsyncIterator[DatabaseFactory]:
+    """Makes as many new, empty databases as a test needs (a whole stack has several)."""
+    names: list[str] = []
+
+    async def create() -> str:
+        names.append(await _create_database(database_url))
+        return _with_database(database_url, names[-1])
+
+    yield create
+    for name in names:
+        await _drop_database(database_url, name)
+
+
+async def _create_database(database_url: str) -> str:
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(database_url)
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    yield _with_database(database_url, name)
+    return name
+
+
+async def _drop_database(database_url: str, name: str) -> None:
     admin = await asyncpg.connect(database_url)
     try:
         for attempt in range(10):

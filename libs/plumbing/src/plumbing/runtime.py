@@ -43,7 +43,7 @@ class ConsumerRuntime:
     ) -> None:
         self.service = service
         self.settings = settings
-        self.group_id = service
+        self.group_id = settings.consumer_group or service
         self.topics = list(topics)
         self.migrations = migrations
         self.registry = CollectorRegistry()

@@ -38,6 +38,10 @@ class ServiceSettings(BaseSettings):
     retry_base_delay_s: float = Field(default=0.2, gt=0)
     retry_max_delay_s: float = Field(default=10.0, gt=0)
     lag_interval_s: float = Field(default=5.0, gt=0)
+    # The Kafka consumer group; None is the service's name. Two deployments that share a
+    # cluster (a test stack beside `make up`) need their own groups, or they split the
+    # partitions between them.
+    consumer_group: str | None = Field(default=None, min_length=1, max_length=200)
     db_pool_max_size: int = Field(default=10, ge=1)
 
     @field_validator("log_level")
