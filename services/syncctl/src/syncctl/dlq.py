@@ -21,16 +21,16 @@ from syncctl.replay import Progress, replay
 from syncctl.timeparse import position_arg, positive_int
 
 
-async def _topics(client: AIOKafkaConsumer, args: argparse.Namespace) -> list[str]:
-    """The DLQ topics to read: the named ones (which must exist) or every registry DLQ
-    that exists (a DLQ topic appears with its first dead letter)."""
-    existing = await kafka.existing_topics(client)
+async def _topics(client: AIOKafkaConsumer, args: argparse.Namespace) -> dict[str, set[int]]:
+    """The DLQ topics to read and their partitions: the named ones (which must exist) or
+    every registry DLQ that exists (a DLQ topic appears with its first dead letter)."""
+    existing = await kafka.partition_map(client)
     if args.topic:
         wanted = [dlq_topic_for(name) for name in args.topic]
         if missing := [name for name in wanted if name not in existing]:
             raise CliError(f"no such topic on {args.bootstrap_servers}: {', '.join(missing)}")
-        return wanted
-    return [t.dlq for t in TOPICS if t.dlq in existing]
+        return {name: existing[name] for name in wanted}
+    return {t.dlq: existing[t.dlq] for t in TOPICS if t.dlq in existing}
 
 
 def _filter(args: argparse.Namespace) -> DlqFilter:
@@ -66,8 +66,6 @@ async def run_show(args: argparse.Namespace) -> int:
     partition, offset = args.position
     topic = dlq_topic_for(args.dlq_topic)
     async with kafka.consumer(args.bootstrap_servers, args.timeout) as client:
-        if topic not in await kafka.existing_topics(client):
-            raise CliError(f"no such topic on {args.bootstrap_servers}: {topic}")
         record = await kafka.read_one(client, topic, partition, offset, wait_s=args.timeout)
     document = show_document(record, full=args.full)
     print(json.dumps(document, indent=2, ensure_ascii=False) if args.json else show_text(document))
@@ -89,8 +87,6 @@ async def run_replay(args: argparse.Namespace) -> int:
     async with kafka.consumer(args.bootstrap_servers, args.timeout) as client:
         if args.dlq_topic is not None:
             topic = dlq_topic_for(args.dlq_topic)
-            if topic not in await kafka.existing_topics(client):
-                raise CliError(f"no such topic on {args.bootstrap_servers}: {topic}")
             one = await kafka.read_one(client, topic, *args.position, wait_s=args.timeout)
             records: Sequence[DlqRecord] = [one]
         else:

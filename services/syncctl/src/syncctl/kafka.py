@@ -8,7 +8,7 @@ moves anyone's offsets and always terminates even while records keep arriving.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -58,18 +58,21 @@ async def producer(bootstrap: str, wait_s: float) -> AsyncIterator[AIOKafkaProdu
         await client.stop()
 
 
-async def existing_topics(client: AIOKafkaConsumer) -> set[str]:
-    return set(await client.topics())
+async def partition_map(client: AIOKafkaConsumer) -> dict[str, set[int]]:
+    """Every topic and its partitions, fetched now. (``consumer.topics()`` fetches the
+    same answer but drops the partitions and leaves the client's cache stale, so a topic
+    created a moment ago would read as empty.)"""
+    cluster = await client._client.fetch_all_metadata()
+    return {topic: set(cluster.partitions_for_topic(topic) or ()) for topic in cluster.topics()}
 
 
 async def read_topics(
-    client: AIOKafkaConsumer, topics: Sequence[str], *, idle_timeout: float = 10.0
+    client: AIOKafkaConsumer, topics: Mapping[str, set[int]], *, idle_timeout: float = 10.0
 ) -> AsyncIterator[DlqRecord]:
-    """Every record of ``topics`` up to the end offsets captured now, in partition order."""
+    """Every record of ``topics`` (name -> partitions) up to the end offsets captured now,
+    in partition order."""
     partitions = [
-        TopicPartition(topic, p)
-        for topic in topics
-        for p in sorted(client.partitions_for_topic(topic) or ())
+        TopicPartition(topic, p) for topic, parts in topics.items() for p in sorted(parts)
     ]
     if not partitions:
         return
@@ -96,7 +99,10 @@ async def read_one(
     client: AIOKafkaConsumer, topic: str, partition: int, offset: int, *, wait_s: float = 10.0
 ) -> DlqRecord:
     """The record at ``topic`` ``partition:offset``; CliError when there is none."""
-    if partition not in (client.partitions_for_topic(topic) or set()):
+    known = await partition_map(client)
+    if topic not in known:
+        raise CliError(f"no such topic: {topic}")
+    if partition not in known[topic]:
         raise CliError(f"{topic} has no partition {partition}")
     tp = TopicPartition(topic, partition)
     client.assign([tp])
