@@ -190,6 +190,7 @@ async def test_a_real_shopify_refund_credits_under_the_refund_key(
 ) -> None:
     refund = load_refund(shared_dir, "03_refunds_create__shopify_sample_2025-01.json")
     refund["order_id"] = int(ORDER)  # the sample's own order id was rounded by a JS parser
+    refund["created_at"] = "2099-01-01T00:00:00-05:00"  # made after the document
     for line in refund["refund_line_items"]:
         line["line_item"]["sku"] = "PLAYERA-M"
     await world.documented()
@@ -222,3 +223,15 @@ async def test_a_refund_line_without_sku_is_permanent(world: World) -> None:
         await world.refund(sim_refund(refund_line(None, 1, "5.00", "no_restock")))
     assert error.value.reason == "refund_line_without_sku"
     assert world.erp.credit_notes == {}
+
+
+async def test_a_refund_older_than_the_document_is_already_in_it(world: World) -> None:
+    """The document was made from current quantities after the refund (e.g. a replay
+    from the DLQ once the order got its document): crediting again would double it."""
+    await world.documented()
+    refund = sim_refund(refund_line("PLAYERA-M", 1, "90.00", "return"))
+    refund["created_at"] = "2026-01-02T03:04:05-06:00"
+    assert await world.refund(refund) == "skipped"
+    assert world.erp.credit_notes == {}
+    refund["created_at"] = "2099-01-02T03:04:05-06:00"
+    assert await world.refund(refund, "w-later") == "applied"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -57,6 +58,16 @@ def refund_id(refund: Mapping[str, Any]) -> str:
 
 def refund_order_id(refund: Mapping[str, Any]) -> str:
     return _digits(refund.get("order_id"), "the refund's order_id")
+
+
+def refund_created_at(refund: Mapping[str, Any]) -> datetime | None:
+    """When the refund was made (an aware datetime), or None when the payload lacks it."""
+    raw = refund.get("created_at")
+    try:
+        made = datetime.fromisoformat(str(raw).replace("Z", "+00:00")) if raw else None
+    except ValueError:
+        raise NotARefund(f"created_at is {raw!r}, not a timestamp") from None
+    return made if made is None or made.tzinfo is not None else None
 
 
 def _amount(value: object, what: str) -> Decimal:
@@ -184,6 +195,7 @@ __all__ = [
     "Refusal",
     "credit_notes",
     "fulfillment_for",
+    "refund_created_at",
     "refund_id",
     "refund_order_id",
     "shipment_of",

@@ -1,0 +1,114 @@
+"""After a sale: a Shopify ``refunds/create`` -> ERP credit notes, once per refund part.
+
+Runs like ``orders.handlers`` (the effect of ``plumbing.inbox.process_once``); each part
+is recorded with its credit note in the claim's transaction, and its ERP call carries
+the key ``idempotency_key(tenant, order, "refund:<id>[:<part>]")``, so a crash between
+the two repeats a harmless call that answers the same note.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from contracts import Envelope
+from erp_connector.errors import ErpConflict
+from erp_connector.models.documents import SalesDocument
+from plumbing.errors import PermanentError
+from plumbing.logging import get_logger
+
+from orders.domain import idempotency_key
+from orders.domain_aftersale import credit_notes, refund_created_at, refund_id, refund_order_id
+from orders.handlers import pipeline_errors
+from orders.handlers_attention import needs_attention
+from orders.policy import OrdersPolicy
+from orders.ports import AftersaleStore, Connection, CreditNoteRecord, ErpPort, OrderStore
+
+RefundOutcome = Literal["applied", "skipped", "needs_attention", "already_applied"]
+
+log = get_logger("orders.handlers_refund")
+
+
+async def handle_refund(
+    envelope: Envelope,
+    *,
+    conn: Connection,
+    store: OrderStore,
+    aftersale: AftersaleStore,
+    erp: ErpPort,
+    policy: OrdersPolicy,
+) -> RefundOutcome:
+    """``refunds/create`` -> one ERP credit note per part of the refund, once.
+
+    A refund of an order with no document is a DLQ entry (``order_not_documented``): the
+    document may still come (a later trigger, reconciliation). Documents are made from
+    the order's *current* quantities, so a document made after the refund already leaves
+    the refunded goods out: crediting them again would be a double credit, and that
+    refund is skipped (this is also what a replay from the DLQ meets). A cancelled
+    document is skipped too: the cancellation took the whole sale back. A refund that
+    credits nothing the ERP can carry (an amount-only adjustment) needs a person.
+    """
+    async with pipeline_errors():
+        refund, tenant = envelope.payload, envelope.tenant
+        shopify_id, rid = refund_order_id(refund), refund_id(refund)
+        link = await store.document_for(conn, tenant, shopify_id)
+        if link is None:
+            raise PermanentError(
+                f"refund {rid} of order {shopify_id}: the order has no ERP document yet; "
+                "replay this message once it is documented (a document made after the "
+                "refund already leaves the refunded goods out: the replay then skips it)",
+                reason="order_not_documented",
+            )
+        plans = credit_notes(refund, policy, order_id=shopify_id)
+        if not plans:
+            detail = f"refund {rid} returns no line and no shipping: credit it by hand"
+            return await needs_attention(
+                conn, aftersale, link, f"refund:{rid}", reason="nothing_to_credit", detail=detail
+            )
+        done = await aftersale.credited_parts(conn, tenant, rid)
+        todo = [plan for plan in plans if plan.part not in done]
+        if not todo:
+            log.info("refund.already_credited", refund=rid)
+            return "already_applied"
+        document = await erp.sales_document(link.erp_document_id)
+        refunded_at = refund_created_at(refund)
+        if document is not None and (skip := _already_in_document(document, refunded_at)):
+            log.info("refund.skipped", refund=rid, reason=skip)
+            return "skipped"
+        for plan in todo:
+            purpose = f"refund:{rid}" if plan.part == "all" else f"refund:{rid}:{plan.part}"
+            key = idempotency_key(tenant, shopify_id, purpose)
+            try:
+                note = await erp.create_credit_note(
+                    link.erp_document_id, plan.note, idempotency_key=key
+                )
+            except ErpConflict:
+                again = await erp.sales_document(link.erp_document_id)
+                if again is not None and again.status == "cancelled":  # cancelled meanwhile
+                    log.info("refund.skipped", refund=rid, reason="the document is cancelled")
+                    return "skipped"
+                raise
+            await aftersale.record_credit_note(
+                conn,
+                CreditNoteRecord(
+                    tenant=tenant,
+                    shopify_order_id=shopify_id,
+                    shopify_refund_id=rid,
+                    part=plan.part,
+                    erp_document_id=link.erp_document_id,
+                    erp_credit_note_id=note.id,
+                    erp_credit_note_number=note.number,
+                    idempotency_key=key,
+                ),
+            )
+            log.info("refund.credited", refund=rid, part=plan.part, credit_note=note.number)
+        return "applied"
+
+
+def _already_in_document(document: SalesDocument, refunded_at: datetime | None) -> str | None:
+    """Why the document already accounts for the refund, or None."""
+    if document.status == "cancelled":
+        return "the document is cancelled"
+    if refunded_at is not None and document.created_at > refunded_at:
+        return "the document was made after the refund, without the refunded goods"
+    return None
