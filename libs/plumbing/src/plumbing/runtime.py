@@ -66,15 +66,20 @@ class ConsumerRuntime:
             raise RuntimeError(msg)
         return self._pool
 
-    def consume(self, topic: str, handler: Handler, *, max_workers: int = 1) -> None:
-        """Route ``topic`` through the retry/DLQ pipeline to ``handler``."""
-        pipeline = MessagePipeline(
+    def pipeline(self, handler: Handler) -> MessagePipeline:
+        """The retry/DLQ pipeline around ``handler``; also for messages that do not come
+        from Kafka (reconciliation), so they are retried, dead-lettered and counted alike."""
+        return MessagePipeline(
             consumer=self.service,
             handler=handler,
             sink=self.sink,
             metrics=self.metrics,
             retry=self.settings.retry_policy(),
         )
+
+    def consume(self, topic: str, handler: Handler, *, max_workers: int = 1) -> None:
+        """Route ``topic`` through the retry/DLQ pipeline to ``handler``."""
+        pipeline = self.pipeline(handler)
         subscribe(
             self.broker,
             topic=topic,

@@ -12,9 +12,12 @@ from plumbing.http import serve
 from plumbing.logging import configure_logging
 from plumbing.runtime import ConsumerRuntime
 
+from orders.admin import reconcile_route
 from orders.clients import TenantClients
+from orders.reconciler import Reconciler, window
 from orders.settings import OrdersSettings
 from orders.store import PgOrderStore
+from orders.store_aftersale import PgAftersaleStore
 from orders.subscribers import OrderEvents
 from orders.tenants import TenantDirectory
 
@@ -36,14 +39,30 @@ def build(settings: OrdersSettings) -> AsgiFastStream:
     )
     tenants = TenantDirectory(settings.tenants_file, os.environ)
     clients = TenantClients(erp_timeout_s=settings.erp_timeout_s)
-    orders = OrderEvents(
+    events = OrderEvents(
         pool=lambda: runtime.pool,
         tenants=tenants.get,
         erp_for=clients.erp,
+        shopify_for=clients.shopify,
         store=PgOrderStore(),
+        aftersale=PgAftersaleStore(),
     )
-    runtime.consume(SHOPIFY_ORDERS.name, orders.handle, max_workers=settings.consumers)
-    return runtime.app(on_shutdown=[clients.aclose])
+    runtime.consume(SHOPIFY_ORDERS.name, events.handle, max_workers=settings.consumers)
+    runtime.consume(ERP_DOCUMENTS.name, events.handle_document)
+    reconciler = Reconciler(
+        pool=lambda: runtime.pool,
+        tenants=tenants,
+        clients=clients,
+        pipeline=runtime.pipeline(events.handle),
+        topic=SHOPIFY_ORDERS.name,
+        window=window(settings.reconcile_overlap_s, settings.reconcile_first_window_s),
+        interval_s=settings.reconcile_interval_s,
+    )
+    return runtime.app(
+        routes=[reconcile_route(reconciler)],
+        after_startup=[reconciler.start],
+        on_shutdown=[reconciler.stop, clients.aclose],
+    )
 
 
 def run() -> None:

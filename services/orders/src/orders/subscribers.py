@@ -24,7 +24,8 @@ from plumbing.logging import get_logger
 from plumbing.versions import advance
 
 from orders.handlers import handle_order_event
-from orders.ports import Connection, ErpPort, OrderStore
+from orders.handlers_aftersale import handle_cancel, handle_refund, handle_shipment
+from orders.ports import AftersaleStore, Connection, ErpPort, OrderStore, ShopifyOrders
 from orders.tenants import OrdersTenant
 
 log = get_logger("orders.subscribers")
@@ -40,10 +41,14 @@ ORDER_STATE_EVENTS = frozenset(
         "orders/edited",
     }
 )
+CANCELLED = "orders/cancelled"
+REFUND = "refunds/create"
+SHIPMENT = "shipment.created"
 ENTITY = "shopify_order"
 
 TenantLookup = Callable[[str], OrdersTenant | None]
 ErpFor = Callable[[OrdersTenant], ErpPort]
+ShopifyFor = Callable[[OrdersTenant], ShopifyOrders]
 Effect = Callable[[Connection], Awaitable[str | None]]
 
 
@@ -69,12 +74,16 @@ class OrderEvents:
         pool: Callable[[], asyncpg.Pool],
         tenants: TenantLookup,
         erp_for: ErpFor,
+        shopify_for: ShopifyFor,
         store: OrderStore,
+        aftersale: AftersaleStore,
     ) -> None:
         self._pool = pool
         self._tenants = tenants
         self._erp_for = erp_for
+        self._shopify_for = shopify_for
         self._store = store
+        self._aftersale = aftersale
 
     def tenant(self, slug: str) -> OrdersTenant:
         tenant = self._tenants(slug)
@@ -87,17 +96,42 @@ class OrderEvents:
         return tenant
 
     async def handle(self, envelope: Envelope) -> str:
-        if envelope.type not in ORDER_STATE_EVENTS:
+        """``shopify.orders.v1``: the order's state, its cancellation, its refunds."""
+        if envelope.type not in ORDER_STATE_EVENTS | {CANCELLED, REFUND}:
             log.info("order.event_ignored", reason="no handler for this event type")
             return "ignored"
         tenant = self.tenant(envelope.tenant)
-        erp = self._erp_for(tenant)
+        erp, policy = self._erp_for(tenant), tenant.policy
+        store, aftersale = self._store, self._aftersale
 
         async def effect(conn: Connection) -> str | None:
+            if envelope.type == REFUND:  # a refund is an event of its own, not a state
+                return await handle_refund(
+                    envelope, conn=conn, store=store, aftersale=aftersale, erp=erp, policy=policy
+                )
             if not await self._newer(conn, envelope):
                 return "stale"
+            if envelope.type == CANCELLED:
+                return await handle_cancel(
+                    envelope, conn=conn, store=store, aftersale=aftersale, erp=erp, policy=policy
+                )
             return await handle_order_event(
-                envelope, conn=conn, store=self._store, erp=erp, policy=tenant.policy
+                envelope, conn=conn, store=store, erp=erp, policy=policy
+            )
+
+        return await process_once(self._pool(), CONSUMER, envelope, effect)
+
+    async def handle_document(self, envelope: Envelope) -> str:
+        """``erp.documents.v1``: a shipment becomes a Shopify fulfillment."""
+        if envelope.type != SHIPMENT:
+            log.info("document.event_ignored", reason="no handler for this event type")
+            return "ignored"
+        tenant = self.tenant(envelope.tenant)
+        shopify = self._shopify_for(tenant)
+
+        async def effect(conn: Connection) -> str | None:
+            return await handle_shipment(
+                envelope, conn=conn, store=self._store, aftersale=self._aftersale, shopify=shopify
             )
 
         return await process_once(self._pool(), CONSUMER, envelope, effect)
