@@ -17,7 +17,12 @@ from urllib.parse import urlsplit
 
 from contracts import TOPICS
 from contracts.topics import SHOPIFY_COMPLIANCE
-from shopify_client import ShopifyClient, ShopifyError, ShopifyUserError
+from shopify_client import (
+    ShopifyClient,
+    ShopifyError,
+    ShopifyUnavailableError,
+    ShopifyUserError,
+)
 from shopify_client.documents import WEBHOOK_SUBSCRIPTION_CREATE
 
 from syncctl.errors import CliError
@@ -98,6 +103,8 @@ async def run_register(args: argparse.Namespace) -> int:
     try:
         async with client:
             outcomes = await register(client, args.callback, topics)
+    except ShopifyUnavailableError as exc:
+        raise CliError(f"cannot reach Shopify at {client.endpoint}: {exc}") from None
     except ShopifyError as exc:
         raise CliError(f"Shopify refused for {args.shop_domain}: {exc}") from None
     print(table(("TOPIC", "STATUS", "DETAIL"), [(o.topic, o.status, o.detail) for o in outcomes]))
