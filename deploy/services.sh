@@ -142,7 +142,22 @@ start() {
     die "services did not start; the ones this run started are stopped again"
   fi
   say "services healthy"
+  subscribe_demo_shop
   table
+}
+
+# The demo shop's webhooks go to the gateway, as an installed app would register them
+# (repeatable: subscriptions that exist are reported as such).
+subscribe_demo_shop() {
+  local out
+  if ! out=$(SHOPIFY_ACCESS_TOKEN=shpat_demo_access_token uv run --no-sync syncctl webhooks register \
+    --tenant demo --shop-domain demo.myshopify.com \
+    --api-url "http://127.0.0.1:$(port_of shopify_sim)" \
+    --callback "http://127.0.0.1:$(port_of gateway)/webhooks/shopify" 2>&1); then
+    printf '%s\n' "$out" >&2
+    die "could not subscribe the demo shop's webhooks to the gateway"
+  fi
+  say "demo shop webhooks -> gateway: ${out##*: }"
 }
 
 children() {  # direct children of $1

@@ -5,6 +5,7 @@ import httpx
 import pydantic
 import pytest
 from plumbing.errors import PermanentError, TransientError, classify, error_reason
+from shopify_client import ShopifyAuthError, ShopifyUnavailableError
 
 
 def _status_error(status: int) -> httpx.HTTPStatusError:
@@ -39,6 +40,8 @@ def _validation_error() -> pydantic.ValidationError:
         (PermanentError("unknown SKU TSHIRT-XL", reason="unknown_sku"), "permanent"),
         (_validation_error(), "permanent"),
         (KeyError("bug"), "permanent"),
+        (ShopifyUnavailableError("503 from the shop", attempts=5), "transient"),
+        (ShopifyAuthError("401: token revoked", status=401), "permanent"),
     ],
 )
 def test_classification(exc: BaseException, kind: str) -> None:

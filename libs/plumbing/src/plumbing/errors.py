@@ -53,6 +53,9 @@ def classify(exc: BaseException) -> ErrorKind:
         return "permanent"
     if isinstance(exc, _TRANSIENT):
         return "transient"
+    flagged = getattr(exc, "transient", None)
+    if isinstance(flagged, bool):  # clients that know (shopify_client's errors) say so
+        return "transient" if flagged else "permanent"
     if isinstance(exc, httpx.HTTPStatusError):
         status = exc.response.status_code
         return "transient" if status == 429 or status >= 500 else "permanent"
