@@ -122,8 +122,10 @@ async def test_list_filters_by_tenant_reason_and_since(
     assert "cannot apply acme #0" in row
     assert lines[-1] == "2 matching record(s)"
 
-    code, out = await _run(bs, capsys, "dlq", "list", *by_topic, "--limit", "1")
-    assert "4 matching record(s) (first 1 shown" in out
+    code, out = await _run(bs, capsys, "dlq", "list", *by_topic, "--limit", "2")
+    assert "4 matching record(s) (newest 2 shown" in out
+    rows = [line for line in out.splitlines() if dlq.dlq in line]
+    assert [row.split()[4] for row in rows] == [sent[1].env.key, sent[2].env.key]
 
 
 async def test_show_prints_headers_and_envelope(

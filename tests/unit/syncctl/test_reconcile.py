@@ -80,3 +80,4 @@ def test_the_report_reads_as_lines() -> None:
         "  applied: 2",
         "failed: 0",
     ]
+    assert "passed: (none)" in report_text({"passed": {}})

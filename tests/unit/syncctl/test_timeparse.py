@@ -4,7 +4,7 @@ import argparse
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from syncctl.timeparse import parse_since, position_arg, positive_int, since_arg
+from syncctl.timeparse import count_arg, parse_since, position_arg, since_arg
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -50,6 +50,7 @@ def test_positions_and_counts() -> None:
     for bad in ("2", "a:1", "1:", ":3", "1:-2"):
         with pytest.raises(argparse.ArgumentTypeError, match="partition"):
             position_arg(bad)
-    assert positive_int("5") == 5
-    with pytest.raises(argparse.ArgumentTypeError, match="'0'"):
-        positive_int("0")
+    assert count_arg("5") == 5
+    assert count_arg("0") == 0
+    with pytest.raises(argparse.ArgumentTypeError, match="'many'"):
+        count_arg("many")

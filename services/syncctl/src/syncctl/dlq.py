@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import heapq
 import json
 import sys
 from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
@@ -18,7 +20,10 @@ from syncctl.options import add_kafka_options, add_selection_options
 from syncctl.records import DlqFilter, DlqRecord, dlq_topic_for
 from syncctl.render import list_item, list_table, show_document, show_text
 from syncctl.replay import Progress, replay
-from syncctl.timeparse import position_arg, positive_int
+from syncctl.timeparse import count_arg, position_arg
+
+DEFAULT_LIMIT = 100
+EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
 async def _topics(client: AIOKafkaConsumer, args: argparse.Namespace) -> dict[str, set[int]]:
@@ -47,18 +52,28 @@ async def _matching(client: AIOKafkaConsumer, args: argparse.Namespace) -> Async
 
 
 async def run_list(args: argparse.Namespace) -> int:
+    """The newest ``--limit`` matches (a busy DLQ holds far more than a screen), oldest
+    first; only those are kept in memory, the rest are counted."""
+    newest: list[tuple[tuple[datetime, str, int, int], DlqRecord]] = []
+    total = 0
     async with kafka.consumer(args.bootstrap_servers, args.timeout) as client:
-        found = [record async for record in _matching(client, args)]
-    shown = found[: args.limit] if args.limit else found
+        async for record in _matching(client, args):
+            total += 1
+            rank = (record.failed_at or EPOCH, record.topic, record.partition, record.offset)
+            if not args.limit or len(newest) < args.limit:
+                heapq.heappush(newest, (rank, record))
+            elif rank > newest[0][0]:
+                heapq.heapreplace(newest, (rank, record))
+    shown = [record for _, record in sorted(newest, key=lambda item: item[0])]
     if args.json:
         print(json.dumps([list_item(r) for r in shown], indent=2, ensure_ascii=False))
         return 0
-    if not found:
+    if not shown:
         print("no matching DLQ records")
         return 0
     print(list_table(shown))
-    more = f" (first {len(shown)} shown; raise --limit)" if len(shown) < len(found) else ""
-    print(f"\n{len(found)} matching record(s){more}")
+    more = f" (newest {len(shown)} shown; see --limit)" if len(shown) < total else ""
+    print(f"\n{total} matching record(s){more}")
     return 0
 
 
@@ -122,7 +137,13 @@ def add_parser(commands: Any) -> None:
     )
     add_kafka_options(listing)
     add_selection_options(listing)
-    listing.add_argument("--limit", type=positive_int, metavar="N", help="print at most N records")
+    listing.add_argument(
+        "--limit",
+        type=count_arg,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help="print the newest N matches by failed-at (default %(default)s; 0 = all)",
+    )
     listing.add_argument("--json", action="store_true", help="JSON array instead of a table")
     listing.set_defaults(run=run_list)
 

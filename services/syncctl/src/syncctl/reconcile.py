@@ -50,7 +50,7 @@ def report_text(report: dict[str, Any]) -> str:
     lines: list[str] = []
     for name, value in report.items():
         if isinstance(value, dict):
-            lines.append(f"{name}:")
+            lines.append(f"{name}:" if value else f"{name}: (none)")
             lines += [f"  {k}: {v}" for k, v in value.items()]
         else:
             lines.append(f"{name}: {'(since the last run)' if value is None else value}")

@@ -52,8 +52,8 @@ def position_arg(value: str) -> tuple[int, int]:
     return int(partition), int(offset)
 
 
-def positive_int(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        msg = f"invalid number {value!r}: expected a whole number of 1 or more"
+def count_arg(value: str) -> int:
+    if not value.isdigit():
+        msg = f"invalid number {value!r}: expected a whole number, 0 or more"
         raise argparse.ArgumentTypeError(msg)
     return int(value)
