@@ -70,11 +70,13 @@ class World:
             policy=self.policy,
         )
 
-    async def ship(self, document: str) -> dict[str, Any]:
+    async def ship(self, document: str, quantity: int | None = None) -> dict[str, Any]:
+        """Ship the document in the ERP (all of it, or ``quantity`` units)."""
         mark = await self.rig.last_outbox_id()
+        lines = [] if quantity is None else [{"sku": SKU, "quantity": quantity}]
         shipped = await self.rig.client.post(
             f"/_erp/demo/documents/{document}/ship",
-            json={"carrier": "DHL", "tracking_number": "JD014600003", "lines": []},
+            json={"carrier": "DHL", "tracking_number": "JD014600003", "lines": lines},
         )
         assert shipped.status_code == 201, shipped.text
         (event,) = await self.rig.outbox_since(mark, "shipment.created")
@@ -110,6 +112,15 @@ async def test_cancel_of_a_shipped_document_is_attention_and_stock_stays_out(
     assert got["status"] == "shipped"  # the reference ERP would have cancelled it
     assert await world.rig.level(SKU, "SHOPIFY") == (8, 0)
     assert [a.reason for a in world.aftersale.attention.values()] == ["shipped"]
+
+
+async def test_cancel_of_a_partly_shipped_document_is_attention(world: World) -> None:
+    document = await world.document()
+    await world.ship(document, quantity=1)
+    assert await world.cancel() == "needs_attention"
+    got = (await world.rig.client.get(f"/v1/sales-documents/{document}")).json()
+    assert got["status"] == "open"
+    assert [a.reason for a in world.aftersale.attention.values()] == ["partially_shipped"]
 
 
 async def test_cancel_after_a_credit_note_is_the_erps_409_as_attention(world: World) -> None:

@@ -23,7 +23,7 @@ from erp_connector.models.documents import CreditLineIn, CreditNoteIn
 from pydantic import ValidationError
 
 from orders.domain_document import line_label
-from orders.domain_refusals import InvalidDocument, NotARefund, RefundLinesWithoutSku, Refusal
+from orders.domain_refusals import InvalidDocument, NotARefund, RefundLinesWithoutSku
 from orders.domain_shipment import FulfillmentPlan, fulfillment_for, shipment_of
 from orders.policy import OrdersPolicy
 
@@ -192,7 +192,6 @@ __all__ = [
     "RESTOCKED",
     "CreditPlan",
     "FulfillmentPlan",
-    "Refusal",
     "credit_notes",
     "fulfillment_for",
     "refund_created_at",

@@ -73,7 +73,7 @@ async def handle_cancel(
             return await needs_attention(
                 conn, aftersale, link, "cancel", reason=reason, detail=detail
             )
-        reason = str(envelope.payload.get("cancel_reason") or "cancelled in Shopify")
+        reason = str(envelope.payload.get("cancel_reason") or "cancelled in Shopify")[:255]
         key = idempotency_key(tenant, shopify_id, "cancel")
         try:
             await erp.cancel_sales_document(document.id, reason=reason, idempotency_key=key)
