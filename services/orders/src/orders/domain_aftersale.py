@@ -4,10 +4,9 @@ The ERP credits by SKU against the document and keeps one ``restock`` flag per c
 note, while Shopify decides restocking per refunded line (``restock_type``). A refund
 whose lines disagree therefore becomes two notes, ``restock`` and ``no_restock``; a
 uniform one is one note (``all``). Each part has its own idempotency key. The shipping
-refund travels as ``shipping_amount``: the ERP credits it on the document's own
-shipping service line (the one made from ``policy.shipping_service_sku``).
-The ERP shipment -> Shopify fulfillment half lives in ``orders.domain_shipment`` and
-is re-exported here.
+refund travels as ``shipping_amount``: the ERP credits it on the document's shipping
+line (made from ``policy.shipping_service_sku``). ERP shipment -> Shopify fulfillment
+is ``orders.domain_shipment``, re-exported here.
 """
 
 from __future__ import annotations
@@ -61,7 +60,7 @@ def refund_order_id(refund: Mapping[str, Any]) -> str:
 
 
 def refund_created_at(refund: Mapping[str, Any]) -> datetime | None:
-    """When the refund was made (an aware datetime), or None when the payload lacks it."""
+    """When the refund was made (aware), or None when the payload lacks it."""
     raw = refund.get("created_at")
     try:
         made = datetime.fromisoformat(str(raw).replace("Z", "+00:00")) if raw else None
@@ -189,14 +188,6 @@ def _note(
 
 
 __all__ = [
-    "RESTOCKED",
-    "CreditPlan",
-    "FulfillmentPlan",
-    "credit_notes",
-    "fulfillment_for",
-    "refund_created_at",
-    "refund_id",
-    "refund_order_id",
-    "shipment_of",
-    "shipping_refund",
-]
+    "RESTOCKED", "CreditPlan", "FulfillmentPlan", "credit_notes", "fulfillment_for",
+    "refund_created_at", "refund_id", "refund_order_id", "shipment_of", "shipping_refund",
+]  # fmt: skip
