@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
@@ -17,10 +18,11 @@ class Recorder:
     def __init__(self) -> None:
         self.sent: list[tuple[str, Any, Any, Any]] = []
 
-    async def send_and_wait(
-        self, topic: str, value: Any = None, key: Any = None, **kwargs: Any
-    ) -> None:
+    async def send(self, topic: str, value: Any = None, key: Any = None, **kwargs: Any) -> Any:
         self.sent.append((topic, key, value, kwargs["headers"]))
+        ack: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        ack.set_result(None)
+        return ack
 
 
 async def _each(records: Sequence[DlqRecord]) -> AsyncIterator[DlqRecord]:

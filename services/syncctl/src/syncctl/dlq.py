@@ -7,10 +7,12 @@ import heapq
 import json
 import sys
 from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
+from aiokafka.errors import KafkaError
 from contracts import TOPICS
 
 from syncctl import kafka
@@ -19,7 +21,7 @@ from syncctl.options import SUB_HELP as _SUB_HELP
 from syncctl.options import add_kafka_options, add_selection_options
 from syncctl.records import DlqFilter, DlqRecord, dlq_topic_for
 from syncctl.render import list_item, list_table, show_document, show_text
-from syncctl.replay import Progress, replay
+from syncctl.replay import Progress, Summary, replay
 from syncctl.timeparse import count_arg, position_arg
 
 DEFAULT_LIMIT = 100
@@ -99,18 +101,30 @@ def check_replay(args: argparse.Namespace) -> str | None:
 
 
 async def run_replay(args: argparse.Namespace) -> int:
-    async with kafka.consumer(args.bootstrap_servers, args.timeout) as client:
+    """Streams: records are republished while the DLQ is read, so memory stays flat."""
+    async with AsyncExitStack() as stack:
+        client = await stack.enter_async_context(
+            kafka.consumer(args.bootstrap_servers, args.timeout)
+        )
+        sender = None
+        if not args.dry_run:
+            sender = await stack.enter_async_context(
+                kafka.producer(args.bootstrap_servers, args.timeout)
+            )
         if args.dlq_topic is not None:
             topic = dlq_topic_for(args.dlq_topic)
             one = await kafka.read_one(client, topic, *args.position, wait_s=args.timeout)
-            records: Sequence[DlqRecord] = [one]
+            records: AsyncIterator[DlqRecord] = _each([one])
         else:
-            records = [record async for record in _matching(client, args)]
-    if args.dry_run:
-        summary = await replay(_each(records), None, out=sys.stdout)
-    else:
-        async with kafka.producer(args.bootstrap_servers, args.timeout) as producer:
-            summary = await replay(_each(records), producer, out=sys.stdout, progress=Progress())
+            records = _matching(client, args)
+        summary = Summary()
+        try:
+            await replay(records, sender, out=sys.stdout, progress=Progress(), summary=summary)
+        except KafkaError as exc:
+            raise CliError(
+                f"replay stopped after {summary.replayed} record(s): {exc}; running it again "
+                "is safe (consumers' inboxes drop what was already replayed)"
+            ) from None
     print(summary.text(dry_run=args.dry_run))
     return 0
 

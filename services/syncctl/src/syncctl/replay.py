@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, TextIO
@@ -20,10 +21,13 @@ REPLAYED_AT = "x-replayed-at"
 PROGRESS_EVERY_S = 2.0
 
 
+BATCH = 500
+
+
 class Sender(Protocol):
-    async def send_and_wait(
-        self, topic: str, value: Any = None, key: Any = None, **kwargs: Any
-    ) -> Any: ...
+    """aiokafka's producer: ``send`` queues and returns a future of the broker's ack."""
+
+    async def send(self, topic: str, value: Any = None, key: Any = None, **kwargs: Any) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -73,18 +77,27 @@ class Progress:
         self.out = out or sys.stderr
         self.last = time.monotonic()
 
-    def tick(self, summary: Summary) -> None:
+    def tick(self, summary: Summary, *, dry_run: bool = False) -> None:
         now = time.monotonic()
         if now - self.last >= PROGRESS_EVERY_S:
             self.last = now
-            print(f"... {summary.replayed} replayed so far", file=self.out, flush=True)
+            verb = "to replay" if dry_run else "replayed"
+            print(f"... {summary.replayed} {verb} so far", file=self.out, flush=True)
 
 
 async def replay(
-    records: Any, sender: Sender | None, *, out: TextIO, progress: Progress | None = None
+    records: AsyncIterator[DlqRecord],
+    sender: Sender | None,
+    *,
+    out: TextIO,
+    progress: Progress | None = None,
+    summary: Summary | None = None,
 ) -> Summary:
-    """Replays each record of the async iterable ``records``; ``sender=None`` is a dry run."""
-    summary = Summary()
+    """Replays each record of ``records``; ``sender=None`` is a dry run. Sends are
+    pipelined and awaited in batches (an idempotent producer keeps their order); every
+    one is acknowledged before this returns."""
+    summary = summary if summary is not None else Summary()
+    acks: list[Any] = []
     async for record in records:
         summary.matched += 1
         planned = replay_of(record)
@@ -94,11 +107,22 @@ async def replay(
         if sender is None:
             print(f"would replay {record.topic} {record.position} -> {planned.topic}", file=out)
         else:
-            await sender.send_and_wait(
-                planned.topic, value=planned.value, key=planned.key, headers=planned.headers
+            acks.append(
+                await sender.send(
+                    planned.topic, value=planned.value, key=planned.key, headers=planned.headers
+                )
             )
+            if len(acks) >= BATCH:
+                await _settle(acks)
         summary.replayed += 1
         summary.by_topic[planned.topic] = summary.by_topic.get(planned.topic, 0) + 1
         if progress is not None:
-            progress.tick(summary)
+            progress.tick(summary, dry_run=sender is None)
+    await _settle(acks)
     return summary
+
+
+async def _settle(acks: list[Any]) -> None:
+    for ack in acks:
+        await ack
+    acks.clear()
