@@ -13,6 +13,8 @@ CUSTOMER = {
     "email": "ana@example.com",
     "phone": "+34 600 123 456",
     "first_name": "Ana",
+    "verified_email": True,
+    "phone_2": None,
     "last_name": "López",
     "default_address": {"address1": "Calle Mayor 1", "city": "Madrid", "zip": "28013"},
 }
@@ -69,6 +71,8 @@ def test_customer_pii_is_redacted_unless_full_and_secrets_always() -> None:
     assert shown["customer"]["phone"] == "[redacted]"
     assert shown["customer"]["first_name"] == "[redacted]"
     assert shown["customer"]["default_address"] == "[redacted]"
+    assert shown["customer"]["verified_email"] is True  # a flag, no PII
+    assert shown["customer"]["phone_2"] is None
     assert shown["shipping_address"] == "[redacted]"
     assert shown["contact_email"] == "[redacted]"
     assert shown["note"] == "call [redacted] before 5pm"

@@ -39,7 +39,7 @@ def redact(value: Any, *, full: bool = False) -> Any:
             name = str(key)
             if is_secret(name):
                 out[name] = WITHHELD
-            elif not full and _PII_KEY.search(name) and item not in (None, "", [], {}):
+            elif not full and _PII_KEY.search(name) and _has_data(item):
                 out[name] = REDACTED
             else:
                 out[name] = redact(item, full=full)
@@ -49,6 +49,14 @@ def redact(value: Any, *, full: bool = False) -> Any:
     if isinstance(value, str) and not full:
         return scrub_text(value)
     return value
+
+
+def _has_data(item: Any) -> bool:
+    """Only values that can hold PII are replaced: flags ('verified_email': true) and
+    empty values stay, so support still sees that the field exists and what it says."""
+    if item is None or isinstance(item, bool):
+        return False
+    return not (isinstance(item, str | dict | list) and not item)
 
 
 def scrub_text(text: str) -> str:
