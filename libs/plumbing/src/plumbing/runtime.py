@@ -70,7 +70,7 @@ class ConsumerRuntime:
         """The retry/DLQ pipeline around ``handler``; also for messages that do not come
         from Kafka (reconciliation), so they are retried, dead-lettered and counted alike."""
         return MessagePipeline(
-            consumer=self.service,
+            consumer=self.group_id,  # the DLQ's consumer header: which group gave up
             handler=handler,
             sink=self.sink,
             metrics=self.metrics,

@@ -83,6 +83,7 @@ def list_item(record: DlqRecord) -> dict[str, Any]:
         "error_class": dlq.get("error-class"),
         "error_message": scrub_text(dlq.get("error-message", "")),
         "attempts": int(dlq["attempts"]) if dlq.get("attempts", "").isdigit() else None,
+        "consumer": dlq.get("consumer"),
         "failed_at": failed.isoformat() if failed is not None else None,
     }
 
