@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 ARGS ?=
 
-.PHONY: help up down status test lint fmt infra-up infra-down kafka-reset asyncapi openapi bench bench-shopify bench-gateway logs
+.PHONY: help up down status test lint fmt infra-up infra-down kafka-reset asyncapi openapi bench bench-shopify bench-gateway bench-orders logs
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -64,6 +64,9 @@ bench-shopify: ## the 500 x 50-point query burst against Standard and Plus emula
 
 bench-gateway: ## signed webhooks at 250-1500/s against one gateway process (make infra-up first)
 	@source deploy/env.sh && uv run python -m bench.gateway
+
+bench-orders: ## orders end to end: latency, orders/s with 1 and 2 orders processes (make infra-up first)
+	@source deploy/env.sh && uv run python -m bench.orders $(ARGS)
 
 logs: ## follow the services' logs
 	@tail -F .run/logs/*.log

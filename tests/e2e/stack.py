@@ -169,6 +169,18 @@ class Stack:
             await self.until_up(name)
         await self.subscribe(ORDER_TOPICS + AFTERSALE_TOPICS)
 
+    async def add_orders(self, name: str = "orders2") -> None:
+        """Another orders process beside ``orders`` (after start()): its own port and log,
+        the same database, tenants file and consumer group, so the group shares
+        shopify.orders.v1's partitions between them (more consumers than partitions
+        idle)."""
+        first = self.procs["orders"]
+        port = free_port()
+        env = first.env | {"ORDERS_HTTP_PORT": str(port)}
+        self.procs[name] = Proc(first.module, port, env, self.workdir / f"{name}.log")
+        self.launch(name)
+        await self.until_up(name)
+
     def launch(self, name: str) -> None:
         proc = self.procs[name]
         with proc.log.open("ab") as log:
