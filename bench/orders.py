@@ -55,6 +55,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
+from aiokafka.admin import AIOKafkaAdminClient
 
 from bench.gateway import _machine_busy, _pct, _proc_cpu_s, _progress
 from tests.e2e.orders_scenario import (
@@ -111,6 +112,28 @@ async def _drop_database(server: str, name: str) -> None:
         await admin.close()
 
 
+async def group_settled(kafka: str, group: str, members: int, within_s: float = 90) -> int:
+    """Waits until the consumer group is Stable with at least ``members`` members, twice
+    in a row a second apart, so no rebalance falls into a measured step. Returns the
+    member count."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka)
+    await admin.start()
+    try:
+        deadline = time.monotonic() + within_s
+        seen: list[tuple[str, int]] = []
+        while time.monotonic() < deadline:
+            (described,) = (await admin.describe_consumer_groups([group]))[0].groups
+            seen.append((described[2], len(described[5])))
+            stable = len(seen) >= 2 and seen[-1] == seen[-2] and seen[-1][0] == "Stable"
+            if stable and seen[-1][1] >= members:
+                return seen[-1][1]
+            await asyncio.sleep(1.0)
+        msg = f"consumer group {group} not settled with {members} members: {seen[-3:]}"
+        raise TimeoutError(msg)
+    finally:
+        await admin.close()
+
+
 @contextlib.asynccontextmanager
 async def running_stack(
     instances: int, consumers: int, *, workdir: Path | None = None
@@ -133,6 +156,7 @@ async def running_stack(
             await stack.start()
             for n in range(2, instances + 1):
                 await stack.add_orders(f"orders{n}")
+            await group_settled(kafka, f"orders-{stack.tenant}", instances * consumers)
             yield stack
         finally:
             stack.stop_all()
