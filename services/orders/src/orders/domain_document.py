@@ -81,7 +81,7 @@ def tax_code(
     """One ERP tax code for one line's tax lines (see ``orders.policy`` for the keys)."""
     if not tax_lines:
         if fallback is None:
-            raise UnmappedTaxRate("none (no tax line)", label, setting="exempt_tax_code")
+            raise UnmappedTaxRate(None, label, setting="exempt_tax_code")
         return fallback
     codes, setting = (
         (policy.included_tax_codes, "included_tax_codes")

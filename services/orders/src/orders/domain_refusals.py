@@ -43,11 +43,18 @@ class CurrencyMismatch(Refusal):
 class UnmappedTaxRate(Refusal):
     code = "unmapped_tax_rate"
 
-    def __init__(self, rate: str, line: str, *, setting: str = "tax_codes") -> None:
-        super().__init__(
-            f"no ERP tax code for the tax rate {rate} on {line}: "
-            f"map {rate!r} in the tenant's orders policy ({setting})"
-        )
+    def __init__(self, rate: str | None, line: str, *, setting: str = "tax_codes") -> None:
+        if rate is None:  # an untaxed line: only the exempt code can carry it
+            text = (
+                f"{line} carries no tax and the tenant has no ERP code for untaxed lines: "
+                f"set {setting} in the tenant's orders policy"
+            )
+        else:
+            text = (
+                f"no ERP tax code for the tax rate {rate} on {line}: "
+                f"map {rate!r} in the tenant's orders policy ({setting})"
+            )
+        super().__init__(text)
         self.rate = rate
         self.line = line
 
