@@ -8,8 +8,9 @@ the two repeats a harmless call that answers the same note.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from contracts import Envelope
 from erp_connector.errors import ErpConflict
@@ -72,7 +73,7 @@ async def handle_refund(
             return "already_applied"
         document = await erp.sales_document(link.erp_document_id)
         refunded_at = refund_created_at(refund)
-        if document is not None and (skip := _already_in_document(document, refunded_at)):
+        if document is not None and (skip := _already_in_document(document, refund, refunded_at)):
             log.info("refund.skipped", refund=rid, reason=skip)
             return "skipped"
         for plan in todo:
@@ -105,10 +106,38 @@ async def handle_refund(
         return "applied"
 
 
-def _already_in_document(document: SalesDocument, refunded_at: datetime | None) -> str | None:
-    """Why the document already accounts for the refund, or None."""
+def _already_in_document(
+    document: SalesDocument, refund: Mapping[str, Any], refunded_at: datetime | None
+) -> str | None:
+    """Why the document already accounts for the refund, or None.
+
+    Quantities decide first, as they need no clock: a document that still carries every
+    unit Shopify sold of each refunded SKU was made before any of them went back. Only
+    otherwise (or for a shipping-only refund) the times are compared, and at Shopify's
+    precision: its timestamps have whole seconds, so a refund made in the second the
+    document was made would read as older than the document (and be lost)."""
     if document.status == "cancelled":
         return "the document is cancelled"
-    if refunded_at is not None and document.created_at > refunded_at:
+    if _still_has_the_goods(document, refund):
+        return None
+    if refunded_at is not None and document.created_at.replace(microsecond=0) > refunded_at:
         return "the document was made after the refund, without the refunded goods"
     return None
+
+
+def _still_has_the_goods(document: SalesDocument, refund: Mapping[str, Any]) -> bool:
+    """Whether the document holds, for every refunded SKU, at least the quantity the
+    order's refunded line items were sold with; False when the refund says too little."""
+    sold: dict[str, dict[object, int]] = {}
+    for line in refund.get("refund_line_items") or []:
+        item = line.get("line_item") or {}
+        sku, quantity = str(item.get("sku") or "").strip(), item.get("quantity")
+        if not sku or not isinstance(quantity, int) or isinstance(quantity, bool):
+            return False
+        sold.setdefault(sku, {})[item.get("id", line.get("line_item_id"))] = quantity
+    if not sold:
+        return False
+    documented: dict[str, int] = {}
+    for doc_line in document.lines:
+        documented[doc_line.sku] = documented.get(doc_line.sku, 0) + doc_line.quantity
+    return all(documented.get(sku, 0) >= sum(items.values()) for sku, items in sold.items())
