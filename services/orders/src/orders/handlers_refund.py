@@ -8,7 +8,9 @@ the two repeats a harmless call that answers the same note.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -76,7 +78,12 @@ async def handle_refund(
         if document is not None and (skip := _already_in_document(document, refund, refunded_at)):
             log.info("refund.skipped", refund=rid, reason=skip)
             return "skipped"
+        left_the_warehouse = await _restock_of_shipped(erp, document, refund)
         for plan in todo:
+            if plan.note.restock and left_the_warehouse:
+                plan = replace(  # noqa: PLW2901 - the same part, without the restock
+                    plan, note=plan.note.model_copy(update={"restock": False, "warehouse": None})
+                )
             purpose = f"refund:{rid}" if plan.part == "all" else f"refund:{rid}:{plan.part}"
             key = idempotency_key(tenant, shopify_id, purpose)
             try:
@@ -103,6 +110,15 @@ async def handle_refund(
                 ),
             )
             log.info("refund.credited", refund=rid, part=plan.part, credit_note=note.number)
+        if left_the_warehouse:
+            detail = (
+                f"refund {rid} restocks {', '.join(sorted(left_the_warehouse))} as never "
+                "shipped, but the ERP shipped them: credited without restock; book the "
+                "return if the goods come back"
+            )
+            return await needs_attention(
+                conn, aftersale, link, f"refund:{rid}", reason="restock_of_shipped", detail=detail
+            )
         return "applied"
 
 
@@ -141,3 +157,34 @@ def _still_has_the_goods(document: SalesDocument, refund: Mapping[str, Any]) -> 
     for doc_line in document.lines:
         documented[doc_line.sku] = documented.get(doc_line.sku, 0) + doc_line.quantity
     return all(documented.get(sku, 0) >= sum(items.values()) for sku, items in sold.items())
+
+
+async def _restock_of_shipped(
+    erp: ErpPort, document: SalesDocument | None, refund: Mapping[str, Any]
+) -> set[str]:
+    """SKUs Shopify restocks as never shipped (``cancel``: a cancellation, or a refund
+    before fulfilment) in more units than the ERP has not shipped yet. Restocking them
+    would book goods that left with the carrier back into the ERP's stock."""
+    cancelled: Counter[str] = Counter()
+    for line in refund.get("refund_line_items") or []:
+        sku, quantity = (
+            str((line.get("line_item") or {}).get("sku") or "").strip(),
+            line.get("quantity"),
+        )
+        if sku and isinstance(quantity, int) and line.get("restock_type") == "cancel":
+            cancelled[sku] += quantity
+    if document is None or not cancelled:
+        return set()
+    unshipped: Counter[str] = Counter()
+    for doc_line in document.lines:
+        unshipped[doc_line.sku] += doc_line.quantity
+    cursor: str | None = None
+    while True:
+        page = await erp.shipments(cursor, limit=100, document_id=document.id)
+        for shipment in page.items:
+            for shipped in shipment.lines:
+                unshipped[shipped.sku] -= shipped.quantity
+        if not page.has_more or not page.items:
+            break
+        cursor = page.next_cursor
+    return {sku for sku, quantity in cancelled.items() if quantity > unshipped[sku]}
