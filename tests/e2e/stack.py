@@ -145,6 +145,7 @@ class Stack:
                 "ORDERS_TENANTS_FILE": str(self.tenants_file),
                 "ORDERS_CONSUMER_GROUP": f"orders-{self.tenant}",
                 "ORDERS_RECONCILE_INTERVAL_S": "0",
+                "ORDERS_UNKNOWN_TENANTS": "ignore",  # other stacks' tenants share the topics
                 "ORDERS_RETRY_BASE_DELAY_S": "0.05",
                 f"ORDERS_TENANT_{slug}_ERP_API_KEY": ERP_KEY,
                 f"ORDERS_TENANT_{slug}_SHOPIFY_TOKEN": SHOP_TOKEN,

@@ -46,6 +46,7 @@ def build(settings: OrdersSettings) -> AsgiFastStream:
         shopify_for=clients.shopify,
         store=PgOrderStore(),
         aftersale=PgAftersaleStore(),
+        unknown_tenants=settings.unknown_tenants,
     )
     runtime.consume(SHOPIFY_ORDERS.name, events.handle, max_workers=settings.consumers)
     runtime.consume(ERP_DOCUMENTS.name, events.handle_document)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from plumbing.settings import Port, ServiceSettings
 from pydantic import AliasChoices, Field
@@ -26,3 +27,7 @@ class OrdersSettings(ServiceSettings):
     reconcile_overlap_s: float = Field(default=600.0, ge=0)
     reconcile_first_window_s: float = Field(default=7200.0, gt=0)
     erp_timeout_s: float = Field(default=10.0, gt=0)
+    # Events of a tenant missing from the tenants file: dead-lettered (a configuration
+    # gap support must see), or ignored by a deployment that serves only some tenants of
+    # a shared cluster (a test stack beside `make up`).
+    unknown_tenants: Literal["dead_letter", "ignore"] = "dead_letter"

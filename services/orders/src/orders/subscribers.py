@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import asyncpg
 from contracts import Envelope
@@ -77,6 +77,7 @@ class OrderEvents:
         shopify_for: ShopifyFor,
         store: OrderStore,
         aftersale: AftersaleStore,
+        unknown_tenants: Literal["dead_letter", "ignore"] = "dead_letter",
     ) -> None:
         self._pool = pool
         self._tenants = tenants
@@ -84,9 +85,14 @@ class OrderEvents:
         self._shopify_for = shopify_for
         self._store = store
         self._aftersale = aftersale
+        self._unknown_tenants = unknown_tenants
 
-    def tenant(self, slug: str) -> OrdersTenant:
+    def tenant(self, slug: str) -> OrdersTenant | None:
+        """The tenant; None when it is not ours to serve (``unknown_tenants="ignore"``)."""
         tenant = self._tenants(slug)
+        if tenant is None and self._unknown_tenants == "ignore":
+            log.info("order.event_ignored", reason="tenant not served by this deployment")
+            return None
         if tenant is None:
             msg = (
                 f"tenant {slug!r} has no orders sync: add a [tenants.{slug}.orders] policy "
@@ -101,6 +107,8 @@ class OrderEvents:
             log.info("order.event_ignored", reason="no handler for this event type")
             return "ignored"
         tenant = self.tenant(envelope.tenant)
+        if tenant is None:
+            return "not_ours"
         erp, policy = self._erp_for(tenant), tenant.policy
         store, aftersale = self._store, self._aftersale
 
@@ -127,6 +135,8 @@ class OrderEvents:
             log.info("document.event_ignored", reason="no handler for this event type")
             return "ignored"
         tenant = self.tenant(envelope.tenant)
+        if tenant is None:
+            return "not_ours"
         shopify = self._shopify_for(tenant)
 
         async def effect(conn: Connection) -> str | None:
