@@ -49,7 +49,9 @@ async def handle_refund(
     the refunded goods out: crediting them again would be a double credit, and that
     refund is skipped (this is also what a replay from the DLQ meets). A cancelled
     document is skipped too: the cancellation took the whole sale back. A refund that
-    credits nothing the ERP can carry (an amount-only adjustment) needs a person.
+    credits nothing the ERP can carry (an amount-only adjustment) needs a person, and so
+    does a restock of units Shopify never shipped that the ERP did ship (a cancellation
+    racing the warehouse): the money is credited, the goods are not booked back in.
     """
     async with pipeline_errors():
         refund, tenant = envelope.payload, envelope.tenant
