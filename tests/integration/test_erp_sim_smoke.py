@@ -42,5 +42,18 @@ async def test_create_document(rig: Rig) -> None:
         "subtotal": "398.00",
         "discount": "0.00",
         "tax": "63.68",
+        "rounding": "0.00",
         "total": "461.68",
     }
+
+
+async def test_a_documents_rounding_goes_into_its_total_within_bounds(rig: Rig) -> None:
+    answer = await rig.create("/v1/sales-documents", order_body(rounding="-0.01"))
+    assert answer.status_code == 201, answer.text
+    totals = answer.json()["totals"]
+    assert (totals["rounding"], totals["total"]) == ("-0.01", "461.67")
+    assert totals["tax"] == "63.68"  # rounding carries no tax
+
+    too_much = await rig.create("/v1/sales-documents", order_body(rounding="1.50"))
+    assert too_much.status_code == 422
+    assert "rounding" in too_much.text

@@ -62,6 +62,7 @@ class FakeErp:
         self.customers: dict[str, Customer] = {}
         self.general_public = _customer("C-GP", None, is_general_public=True)
         self.documents: dict[str, SalesDocument] = {}  # by idempotency key
+        self.sent: dict[str, SalesDocumentIn] = {}  # what each create asked for
         self.calls: list[str] = []
         # after-sale: cancels as (document id, reason, key); credit notes by key (the
         # same key answers the same note); shipments by document; a 409 on cancel
@@ -146,6 +147,7 @@ class FakeErp:
         self._call("create_sales_document")
         if idempotency_key in self.documents:
             return self.documents[idempotency_key]
+        self.sent[idempotency_key] = doc
         number = len(self.documents) + 1
         lines = [
             {**line.model_dump(), "tax_amount": Decimal(0), "total": Decimal(0)}

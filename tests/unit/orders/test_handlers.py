@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, cast
 
 import pytest
@@ -9,6 +10,7 @@ from contracts import Envelope
 from erp_connector.errors import ErpValidationError
 from erp_connector.models.documents import SalesDocument, SalesDocumentIn
 from erp_connector.models.problems import Problem
+from orders.domain_totals import erp_total
 from orders.handlers import Outcome, handle_order_event
 from orders.policy import OrdersPolicy
 from orders.ports import Connection
@@ -220,3 +222,23 @@ async def test_erp_refusing_the_document_is_permanent_and_nothing_is_linked(
     assert caught.value.reason == "erp_422"
     assert "lines[0].sku" in str(caught.value)
     assert store.links == {}
+
+
+async def test_a_cent_of_rounding_is_closed_by_the_documents_rounding(
+    erp: FakeErp, store: FakeOrderStore
+) -> None:
+    order = sample_order()
+    total = order["current_total_price_set"]["shop_money"]["amount"]
+    more = str(Decimal(total) + Decimal("0.01"))
+    order["current_total_price"] = more
+    order["current_total_price_set"]["shop_money"]["amount"] = more
+    assert await handle(envelope(order), erp, store) == "applied"
+    (sent,) = erp.sent.values()
+    assert sent.rounding == Decimal("0.01")
+    assert erp_total(sent, TAXES) == Decimal(more)
+
+
+async def test_no_rounding_when_the_totals_agree(erp: FakeErp, store: FakeOrderStore) -> None:
+    assert await handle(envelope(sample_order()), erp, store) == "applied"
+    (sent,) = erp.sent.values()
+    assert sent.rounding == 0

@@ -29,7 +29,7 @@ def erp_total(document: SalesDocumentIn, taxes: Mapping[str, Tax]) -> Decimal:
             raise UnknownTaxCode(code, what)
         net = cents(quantity * unit_price - discount)
         total += net if tax.included else net + cents(net * tax.rate)
-    return total
+    return total + document.rounding
 
 
 def shopify_total(order: Order) -> Decimal:
@@ -45,9 +45,9 @@ def shopify_total(order: Order) -> Decimal:
 def check_total(
     order: Order, document: SalesDocumentIn, taxes: Mapping[str, Tax], tolerance: Decimal
 ) -> Decimal:
-    """The ERP total less Shopify's. The ERP contract has no rounding line, so a
-    difference within ``tolerance`` is accepted (the handler logs it); beyond it the
-    order is refused with ``TotalMismatch``."""
+    """The ERP total less Shopify's. Within ``tolerance`` the handler closes the gap
+    with the document's bounded ``rounding``; beyond it the order is refused with
+    ``TotalMismatch``, naming the difference."""
     expected = shopify_total(order)
     computed = erp_total(document, taxes)
     difference = computed - expected

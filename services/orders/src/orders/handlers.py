@@ -102,8 +102,9 @@ async def _handle(
     document = to_sales_document(order, policy, customer_id=customer_id)
     taxes = {tax.code: tax for tax in await erp.taxes()}
     difference = check_total(order, document, taxes, policy.rounding_tolerance)
-    if difference:
-        log.warning("order.rounding_difference", difference=str(difference))
+    if difference:  # the two round tax differently: a bounded rounding closes the gap
+        document = document.model_copy(update={"rounding": -difference})
+        log.info("order.rounding", rounding=str(-difference))
 
     key = idempotency_key(tenant, shopify_id, "document")
     created = await erp.create_sales_document(document, idempotency_key=key)

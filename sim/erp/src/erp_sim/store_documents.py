@@ -151,7 +151,7 @@ async def create(conn: Conn, company_id: str, body: SalesDocumentIn) -> SalesDoc
     customer_id, warehouse, moves_stock = await _resolve(conn, company_id, body)
     priced, shipping = await price(conn, company_id, body)
     try:
-        doc_totals = totals.totals(priced + ([shipping] if shipping else []))
+        doc_totals = totals.totals(priced + ([shipping] if shipping else []), body.rounding)
     except totals.AmountTooLarge as error:
         raise invalid("lines", str(error)) from None
     series = await conn.fetchval(

@@ -65,11 +65,14 @@ def price_line(
     return Priced(line=line, base=base)
 
 
-def totals(priced: list[Priced]) -> Totals:
+def totals(priced: list[Priced], rounding: Decimal = Decimal(0)) -> Totals:
+    """The lines' sums; ``rounding`` (a document's bounded adjustment) goes into the
+    total only."""
     subtotal = sum((p.base for p in priced), Decimal("0.00"))
     discount = sum((p.line.discount for p in priced), Decimal("0.00"))
     tax = sum((p.line.tax_amount for p in priced), Decimal("0.00"))
-    total = sum((p.line.total for p in priced), Decimal("0.00"))
+    rounding = cents(rounding)
+    total = sum((p.line.total for p in priced), Decimal("0.00")) + rounding
     if max(abs(subtotal), abs(total), abs(discount)) >= LIMIT:
         raise AmountTooLarge("the document comes to more than 15 digits")
-    return Totals(subtotal=subtotal, discount=discount, tax=tax, total=total)
+    return Totals(subtotal=subtotal, discount=discount, tax=tax, rounding=rounding, total=total)

@@ -58,6 +58,9 @@ class SalesDocumentIn(Wire):
     shipping: ShippingIn | None = None
     external_refs: ExternalRefs = Field(default_factory=ExternalRefs)
     notes: Annotated[str, Field(max_length=2000)] = ""
+    # Added to the total as is (no tax), so the document can equal the source's total
+    # to the cent when the two round tax differently; bounded, so it cannot hide a price.
+    rounding: Annotated[Amount, Field(ge=-1, le=1)] = Decimal(0)
 
 
 class Line(Out):
@@ -75,6 +78,7 @@ class Totals(Out):
     subtotal: Amount  # before tax, after discounts
     discount: Amount
     tax: Amount
+    rounding: Amount = Decimal(0)  # the document's rounding adjustment, in the total
     total: Amount
 
 
