@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 from collections.abc import Set
 from decimal import Decimal
 from typing import Any
@@ -95,3 +97,33 @@ async def assert_exactly_once(
             wrong.append((order_id, str(document["total"]), str(expected)))
         assert links.get(order_id) == document["id"], f"order {order_id} not linked to its doc"
     assert not wrong, f"totals that differ from Shopify's (order, ERP, Shopify): {wrong[:5]}"
+
+
+def syncctl(kafka: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "syncctl", *args, "--bootstrap-servers", kafka],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def dlq_entries(kafka: str, tenant: str) -> list[dict[str, object]]:
+    done = syncctl(
+        kafka,
+        "dlq",
+        "list",
+        "--topic",
+        "shopify.orders.v1",
+        "--tenant",
+        tenant,
+        "--limit",
+        "0",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    # Ours only: an orders service of `make up` on the same Kafka reads these topics too
+    # (and dead-letters a tenant it does not know).
+    group = f"orders-{tenant}"
+    return [e for e in json.loads(done.stdout) if e["consumer"] == group]

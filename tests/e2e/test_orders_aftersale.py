@@ -13,41 +13,20 @@ from __future__ import annotations
 import json
 import signal
 import uuid
-from collections.abc import AsyncIterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import DatabaseFactory
-from tests.e2e.orders_scenario import stock_up
+from tests.e2e.orders_scenario import dlq_entries, stock_up
 from tests.e2e.stack import ERP_COMPANY, Stack
-from tests.e2e.test_orders_exactly_once import dlq_entries
 
 pytestmark = pytest.mark.timeout(300)
 
 WAREHOUSE = "SHOPIFY"  # the demo company's Shopify warehouse
 TAX = {"rate": "0.16", "title": "IVA"}
-
-
-@pytest.fixture
-async def stack(
-    kafka_bootstrap: str, fresh_dbs: DatabaseFactory, tmp_path: Path
-) -> AsyncIterator[Stack]:
-    stack = Stack(
-        kafka=kafka_bootstrap,
-        orders_db=await fresh_dbs(),
-        erp_db=await fresh_dbs(),
-        workdir=tmp_path / "stack",
-    )
-    try:
-        await stack.start()
-        yield stack
-    finally:
-        stack.stop_all()
 
 
 # -- what the test looks at -----------------------------------------------------------

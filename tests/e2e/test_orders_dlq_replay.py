@@ -11,19 +11,23 @@ documents, once: a second replay changes nothing.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from erp_connector.adapter import HttpErp
 from erp_connector.models.catalog import PriceIn, ProductIn, VariantIn
 
-from tests.conftest import DatabaseFactory
-from tests.e2e.orders_scenario import assert_exactly_once, existing_orders, linked, stock_up
+from tests.e2e.conftest import StackFactory
+from tests.e2e.orders_scenario import (
+    assert_exactly_once,
+    dlq_entries,
+    existing_orders,
+    linked,
+    stock_up,
+    syncctl,
+)
 from tests.e2e.stack import DEMO_POLICY, ERP_KEY, Stack
-from tests.e2e.test_orders_exactly_once import dlq_entries, syncctl
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -43,21 +47,8 @@ NEW_SKU = "TOTE-BLUE"
 
 
 @pytest.fixture
-async def stack(
-    kafka_bootstrap: str, fresh_dbs: DatabaseFactory, tmp_path: Path
-) -> AsyncIterator[Stack]:
-    stack = Stack(
-        kafka=kafka_bootstrap,
-        orders_db=await fresh_dbs(),
-        erp_db=await fresh_dbs(),
-        workdir=tmp_path / "stack",
-        policy=dict(STRICT_POLICY),
-    )
-    try:
-        await stack.start()
-        yield stack
-    finally:
-        stack.stop_all()
+async def stack(make_stack: StackFactory) -> Stack:
+    return await make_stack(policy=dict(STRICT_POLICY))
 
 
 async def rename_sku_in_shopify(stack: Stack, old: str, new: str) -> None:

@@ -8,20 +8,15 @@ CI runs ``E2E_ORDERS`` orders (default 30); ``bench/orders`` runs the full 200.
 
 from __future__ import annotations
 
-import json
 import os
 import random
-import subprocess
-import sys
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import DatabaseFactory
 from tests.e2e.orders_scenario import (
     assert_exactly_once,
+    dlq_entries,
     existing_orders,
     linked,
     order_spec,
@@ -32,53 +27,6 @@ from tests.e2e.stack import Stack
 ORDERS = int(os.environ.get("E2E_ORDERS", "30"))
 
 pytestmark = pytest.mark.timeout(600)
-
-
-@pytest.fixture
-async def stack(
-    kafka_bootstrap: str, fresh_dbs: DatabaseFactory, tmp_path: Path
-) -> AsyncIterator[Stack]:
-    stack = Stack(
-        kafka=kafka_bootstrap,
-        orders_db=await fresh_dbs(),
-        erp_db=await fresh_dbs(),
-        workdir=tmp_path / "stack",
-    )
-    try:
-        await stack.start()
-        yield stack
-    finally:
-        stack.stop_all()
-
-
-def syncctl(kafka: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "syncctl", *args, "--bootstrap-servers", kafka],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
-def dlq_entries(kafka: str, tenant: str) -> list[dict[str, object]]:
-    done = syncctl(
-        kafka,
-        "dlq",
-        "list",
-        "--topic",
-        "shopify.orders.v1",
-        "--tenant",
-        tenant,
-        "--limit",
-        "0",
-        "--json",
-    )
-    assert done.returncode == 0, done.stderr
-    # Ours only: an orders service of `make up` on the same Kafka reads these topics too
-    # (and dead-letters a tenant it does not know).
-    group = f"orders-{tenant}"
-    return [e for e in json.loads(done.stdout) if e["consumer"] == group]
 
 
 async def test_chaos_kill_and_erp_faults_still_exactly_once(stack: Stack) -> None:

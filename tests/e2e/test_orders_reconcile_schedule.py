@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import DatabaseFactory
+from tests.e2e.conftest import StackFactory
 from tests.e2e.orders_scenario import (
     assert_exactly_once,
     existing_orders,
@@ -22,21 +20,10 @@ pytestmark = pytest.mark.timeout(180)
 
 
 @pytest.fixture
-async def stack(
-    kafka_bootstrap: str, fresh_dbs: DatabaseFactory, tmp_path: Path
-) -> AsyncIterator[Stack]:
-    stack = Stack(
-        kafka=kafka_bootstrap,
-        orders_db=await fresh_dbs(),
-        erp_db=await fresh_dbs(),
-        workdir=tmp_path / "stack",
-        orders_env={"ORDERS_RECONCILE_INTERVAL_S": "2", "ORDERS_RECONCILE_OVERLAP_S": "60"},
+async def stack(make_stack: StackFactory) -> Stack:
+    return await make_stack(
+        orders_env={"ORDERS_RECONCILE_INTERVAL_S": "2", "ORDERS_RECONCILE_OVERLAP_S": "60"}
     )
-    try:
-        await stack.start()
-        yield stack
-    finally:
-        stack.stop_all()
 
 
 async def test_the_scheduled_run_documents_orders_whose_webhooks_never_came(
