@@ -18,13 +18,13 @@ the field, and no two tenants may share a shop domain.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from contracts import InvalidKey, validate_tenant
+from plumbing.config_files import ConfigFileError, read_toml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
 MAX_SECRETS = 2  # the current one and, during a rotation, the previous one
@@ -183,13 +183,9 @@ def parse_tenants(document: Mapping[str, Any], environ: Mapping[str, str]) -> Te
 def load_tenants(path: Path, environ: Mapping[str, str]) -> Tenants:
     """Read and validate the tenants file; TenantConfigError names every problem."""
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        msg = f"tenants file {path}: {exc.strerror or exc}"
-        raise TenantConfigError(msg) from exc
-    except tomllib.TOMLDecodeError as exc:
-        msg = f"tenants file {path}: not valid TOML: {exc}"
-        raise TenantConfigError(msg) from exc
+        document = read_toml(path, "tenants file")
+    except ConfigFileError as exc:
+        raise TenantConfigError(str(exc)) from exc
     try:
         return parse_tenants(document, environ)
     except TenantConfigError as exc:

@@ -16,13 +16,13 @@ configuration stays in force, since stopping every tenant's sync for one typo is
 from __future__ import annotations
 
 import time
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from contracts import InvalidKey, validate_tenant
+from plumbing.config_files import ConfigFileError, read_toml
 from plumbing.logging import get_logger
 from pydantic import ValidationError
 
@@ -130,13 +130,9 @@ def parse_tenants(
 
 def load_tenants(path: Path, environ: Mapping[str, str]) -> dict[str, OrdersTenant]:
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        msg = f"tenants file {path}: {exc.strerror or exc}"
-        raise TenantConfigError(msg) from exc
-    except tomllib.TOMLDecodeError as exc:
-        msg = f"tenants file {path}: not valid TOML: {exc}"
-        raise TenantConfigError(msg) from exc
+        document = read_toml(path, "tenants file")
+    except ConfigFileError as exc:
+        raise TenantConfigError(str(exc)) from exc
     try:
         return parse_tenants(document, environ)
     except TenantConfigError as exc:
