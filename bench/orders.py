@@ -136,7 +136,11 @@ async def group_settled(kafka: str, group: str, members: int, within_s: float = 
 
 @contextlib.asynccontextmanager
 async def running_stack(
-    instances: int, consumers: int, *, workdir: Path | None = None
+    instances: int,
+    consumers: int,
+    *,
+    extra_env: dict[str, dict[str, str]] | None = None,
+    workdir: Path | None = None,
 ) -> AsyncIterator[Stack]:
     """A started Stack with ``instances`` orders processes in one group; its databases
     are dropped and its processes stopped on the way out."""
@@ -151,6 +155,7 @@ async def running_stack(
             workdir=workdir or Path(tmp) / "stack",
             tenant=f"bench{uuid.uuid4().hex[:8]}",
             orders_env={"ORDERS_CONSUMERS": str(consumers)},
+            extra_env=extra_env or {},
         )
         try:
             await stack.start()
@@ -402,11 +407,25 @@ async def step(
     )
 
 
+def sims_env(args: argparse.Namespace) -> dict[str, dict[str, str]]:
+    """The emulators are the load, not the system measured: their per-request log lines
+    cost the shared cores, and at the Stack's time factor (600) a webhook that timed out
+    is retried 0.1 s later instead of Shopify's ~1 min, so an overload feeds itself and
+    the emulator deletes the subscription after 8 failures in a row."""
+    return {
+        "shopify_sim": {
+            "SHOPIFY_SIM_TIME_FACTOR": f"{args.time_factor:g}",
+            "SHOPIFY_SIM_LOG_LEVEL": args.sim_log_level,
+        },
+        "erp_sim": {"ERP_SIM_LOG_LEVEL": args.sim_log_level},
+    }
+
+
 async def run_steps(args: argparse.Namespace) -> dict[str, Any]:
     steps: list[Step] = []
     for instances in args.instances:
         consumers = args.consumers or max(1, PARTITIONS // instances)
-        async with running_stack(instances, consumers) as stack:
+        async with running_stack(instances, consumers, extra_env=sims_env(args)) as stack:
             await stock_up(stack, 10_000_000)
             placer = Placer(stack, args.placers, seed=instances)
             erp = await asyncpg.connect(stack.erp_db)
@@ -457,6 +476,8 @@ async def run_steps(args: argparse.Namespace) -> dict[str, Any]:
         "target": {"rate_per_s": TARGET_RATE, "p99_ms": TARGET_P99_MS},
         "meets_target": all(s.meets_target for s in at_target) if at_target else None,
         "placers": args.placers,
+        "consumers_per_instance": {str(s.instances): s.consumers_per_instance for s in steps},
+        "emulators_env": sims_env(args),
         "keep_up_s": args.keep_up_s,
         "latency": "POST /_sim/.../orders returned (emulator emitted orders/create) -> ERP "
         "sales_documents.created_at; from_schedule_*: from the open-loop scheduled time",
@@ -623,6 +644,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--drain-s", type=float, default=90.0, help="how long to wait for a step's documents"
     )
     parser.add_argument("--pause", type=float, default=2.0, help="seconds between steps")
+    parser.add_argument(
+        "--time-factor", type=float, default=1.0, help="the Shopify emulator's, for steps"
+    )
+    parser.add_argument(
+        "--sim-log-level", default="WARNING", help="both emulators' log level, for steps"
+    )
     parser.add_argument("--orders", type=int, default=200, help="orders in --scenario chaos")
     parser.add_argument("--smoke", action="store_true", help="20 orders at 10/s, 1 instance")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results JSON file")

@@ -88,6 +88,9 @@ class Stack:
     tenant: str = field(default_factory=lambda: f"e2e{uuid.uuid4().hex[:8]}")
     policy: dict[str, Any] = field(default_factory=lambda: dict(DEMO_POLICY))
     orders_env: dict[str, str] = field(default_factory=dict)
+    # Per process ("shopify_sim", "erp_sim", "gateway", "orders"): variables set last, e.g.
+    # the emulator's time factor or log level for a benchmark.
+    extra_env: dict[str, dict[str, str]] = field(default_factory=dict)
     procs: dict[str, Proc] = field(default_factory=dict)
 
     # -- configuration ---------------------------------------------------------------
@@ -154,7 +157,8 @@ class Stack:
         }
         for name, env in envs.items():
             module = name
-            self.procs[name] = Proc(module, ports[name], base | env, self.workdir / f"{name}.log")
+            full = base | env | self.extra_env.get(name, {})
+            self.procs[name] = Proc(module, ports[name], full, self.workdir / f"{name}.log")
 
     # -- processes -------------------------------------------------------------------
 
