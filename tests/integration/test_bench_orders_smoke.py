@@ -34,5 +34,6 @@ def test_orders_bench_smoke(
         assert step[name] > 0, name
     assert step["latency_ms_p50"] <= step["latency_ms_p99"] <= step["latency_ms_max"]
     assert {"orders", "machine", "bench"} <= set(step["cpu_pct"])
+    assert set(step["documented_by_process"]) == {"orders"}  # parsed from its log
     expected = {"max_sustained_per_s_by_instances", "target", "meets_target", "command", "when"}
     assert expected <= set(result)
