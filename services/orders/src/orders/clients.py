@@ -12,6 +12,7 @@ import httpx
 from erp_connector.adapter import HttpErp
 from shopify_client import Pacer, ShopifyClient
 
+from orders.adapters.erp_cache import CachingHttpErp
 from orders.adapters.shopify_orders import ShopifyOrdersAdapter
 from orders.ports import ErpPort, ShopifyOrders
 from orders.tenants import OrdersTenant
@@ -33,7 +34,7 @@ class TenantClients:
             return known[1]
         if known is not None:
             self._retired.append(known[1])
-        erp = HttpErp(tenant.erp_base_url, tenant.erp_api_key, http=self._http)
+        erp = CachingHttpErp(tenant.erp_base_url, tenant.erp_api_key, http=self._http)
         self._erps[tenant.slug] = (identity, erp)
         return erp
 
