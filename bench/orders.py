@@ -61,6 +61,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from bench.gateway import _machine_busy, _pct, _proc_cpu_s, _progress
 from tests.e2e.orders_scenario import (
     assert_exactly_once,
+    dlq_entries,
     existing_orders,
     linked,
     order_spec,
@@ -528,8 +529,6 @@ async def run_steps(args: argparse.Namespace) -> dict[str, Any]:
 
 async def run_chaos(args: argparse.Namespace) -> dict[str, Any]:
     """tests/e2e/test_orders_exactly_once.py at ``--orders`` size, with phase timings."""
-    from tests.e2e.test_orders_exactly_once import dlq_entries  # noqa: PLC0415 - pytest
-
     n = args.orders
     timings: dict[str, float] = {}
     result: dict[str, Any] = {"orders": n, "passed": False, "timings_s": timings}
