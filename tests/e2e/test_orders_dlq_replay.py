@@ -14,8 +14,8 @@ import asyncio
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
-from erp_connector.adapter import HttpErp
 from erp_connector.models.catalog import PriceIn, ProductIn, VariantIn
 
 from tests.e2e.conftest import StackFactory
@@ -84,8 +84,15 @@ async def create_in_erp(stack: Stack, sku: str) -> None:
             )
         ],
     )
-    async with HttpErp(stack.url("erp_sim"), ERP_KEY) as erp:
-        await erp.create_product(product, idempotency_key=f"e2e-{sku}")
+    # Plain HTTP, as the merchant's back office would: the adapter's module logger, once
+    # used in this process, would stay cached past other tests' log captures.
+    async with httpx.AsyncClient(timeout=10) as client:
+        answer = await client.post(
+            f"{stack.url('erp_sim')}/v1/products",
+            json=product.model_dump(mode="json"),
+            headers={"Authorization": f"Bearer {ERP_KEY}", "Idempotency-Key": f"e2e-{sku}"},
+        )
+    assert answer.status_code == 201, answer.text
 
 
 def entries_by_order(entries: list[dict[str, Any]]) -> dict[str, set[str]]:

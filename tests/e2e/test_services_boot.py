@@ -50,9 +50,13 @@ async def test_service_boots_serves_health_and_stops(
             metrics = await client.get("/metrics")
             assert metrics.status_code == 200
             if service != "gateway":
-                await asyncio.sleep(1.0)  # one lag refresh
-                metrics = await client.get("/metrics")
-                assert 'sync_consumer_lag{group="' + service in metrics.text
+                lag = 'sync_consumer_lag{group="' + service
+                for _ in range(40):  # lag refreshes every 0.5 s once the group has joined
+                    metrics = await client.get("/metrics")
+                    if lag in metrics.text:
+                        break
+                    await asyncio.sleep(0.5)
+                assert lag in metrics.text
     finally:
         code = stop(proc)
     output = tail(log_path, 100_000)
